@@ -44,6 +44,12 @@ class Quantity:
     unit: str | None = None  # canonical unit of FORMAT.md, "times" for multiples, None for a bare number
     high: float | None = None  # upper end of a range ("5%-6%"), None otherwise
     approximate: bool = False
+    # How the figure is written: "number", "percent", "percentage_point", "multiple",
+    # "fraction" (五分之一 -> 0.2, "half" -> 0.5), "money", "measure" or "count".
+    form: str = "number"
+    # The amount in the unit as written, magnitude words applied but not converted:
+    # "十斤" -> 10 (value 0.005 t), "50 cents" -> 50 (value 0.5 USD), "100,000 mu" -> 100000.
+    number: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

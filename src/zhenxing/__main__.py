@@ -1,0 +1,5 @@
+"""``python -m zhenxing`` runs the CLI."""
+
+from zhenxing.cli import main
+
+main()

@@ -1,0 +1,640 @@
+"""From a document's plain text to fact records (eval/FORMAT.md).
+
+The text is scanned once for quantities; each figure is then read in its
+sentence and clause: what it measures (taxonomy), how it compares, whether it
+is a level, a growth rate or a difference, when and where it applies, and
+whether it is a target, a result or a descriptive figure. Context that a
+sentence leaves open (the year under review, the province) comes from section
+headings, earlier sentences of the paragraph and the document itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from zhenxing.extract import cues
+from zhenxing.extract.indicators import IndicatorMention, find_indicators, taxonomy
+from zhenxing.extract.periods import find_periods
+from zhenxing.extract.quantities import quantities
+from zhenxing.extract.regions import find_regions
+from zhenxing.model import Document, Fact, Quantity
+from zhenxing.text.sentences import split_sentences
+
+_CLAUSE_BREAK = re.compile(r"[，；;：:、！？!?]|,(?!\d{3})|\s+(?:while|whereas|and\s+(?=the\b|its\b|our\b|we\b))\s+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SENTENCE_END = re.compile(r"[.。!！?？;；:：,，]\s*$")
+_COUNT_UNITS = {None, "items", "people", "households", "enterprises"}
+_DIMENSION_UNITS = {"years", "days", "m", "km", "km2", "m2"}
+
+_PEOPLE_NOUN = re.compile(
+    r"^(?:people|persons?|residents?|citizens?|workers?|employees?|engineers?|talents?|graduates?|children|students?|"
+    r"farmers?|staff|personnel|professionals?|experts?|scientists?|teachers?|doctors?|volunteers?|villagers?|migrants?|"
+    r"tourists?|visitors?|members?|deputies|officials?|entrepreneurs?|individuals?|patients?|elderly|seniors?|youths?|"
+    r"labou?rers?|researchers?|technicians?|leaders?|retirees?|pensioners?|poor|trainees?|jobs?|job\s+seekers?)$",
+    re.IGNORECASE,
+)
+_ENTERPRISE_NOUN = re.compile(
+    r"^(?:enterprises?|companies|company|firms?|smes?|businesses|business|entities|corporations?|manufacturers?|"
+    r"exporters?|startups?|start-ups?|gazelles?|unicorns?|giants?)$",
+    re.IGNORECASE,
+)
+_HOUSEHOLD_NOUN = re.compile(r"^(?:households?|families|family)$", re.IGNORECASE)
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-']*")
+_ZH_PEOPLE = re.compile(r"^(?:[名位人]|万人|人次)|^.{0,3}?(?:人才|居民|群众|职工|工人|员工|人员|毕业生|儿童|学生|农民|师|者|员|人)")
+_ZH_ENTERPRISE = re.compile(r"企|公司|厂商|市场主体|商户|经营主体")
+_ZH_HOUSEHOLD = re.compile(r"居民|家庭|农户|群众|住户|人家")
+
+
+@dataclass(slots=True)
+class _Context:
+    """What a sentence inherits from the document around it."""
+
+    doc_year: int | None
+    doc_date: str | None
+    section_period: str | None = None
+    section_plan: bool = False
+    paragraph_period: str | None = None
+    paragraph_region: str | None = None
+    default_region: str | None = None
+
+
+def extract_document(doc: Document) -> list[Fact]:
+    """All facts of a document, in text order."""
+    return extract_text(doc.text, name=doc.name, doc_id=doc.id, date=doc.date, language=doc.language)
+
+
+def extract_text(
+    text: str, *, name: str = "", doc_id: str = "", date: str | None = None, language: str | None = None
+) -> list[Fact]:
+    """Facts of a plain text; ``date`` (ISO) anchors relative periods, None leaves them null."""
+    qs = quantities(text)
+    if not qs:
+        return []
+    q_starts = [q.start for q in qs]
+    year = int(date[:4]) if date and date[:4].isdigit() else None
+    ctx = _Context(doc_year=year, doc_date=date, default_region=_default_region(text))
+    facts: list[Fact] = []
+    for p_start, p_end in _paragraphs(text):
+        para = text[p_start:p_end]
+        lo = bisect.bisect_left(q_starts, p_start)
+        hi = bisect.bisect_left(q_starts, p_end)
+        if _is_heading(para, has_figures=False):
+            _update_section(ctx, para)
+            if lo == hi or _is_heading(para, has_figures=True):
+                continue
+        ctx.paragraph_period = None
+        ctx.paragraph_region = None
+        if lo == hi:
+            _carry_paragraph_context(ctx, para)
+            continue
+        para_lang = _language(para) if language in (None, "mixed") else language
+        for s_start, s_end in split_sentences(para):
+            a, b = p_start + s_start, p_start + s_end
+            s_lo = bisect.bisect_left(q_starts, a, lo, hi)
+            s_hi = bisect.bisect_left(q_starts, b, lo, hi)
+            sentence = text[a:b]
+            if s_lo < s_hi:
+                facts.extend(
+                    _sentence_facts(sentence, a, [q for q in qs[s_lo:s_hi] if q.end <= b], ctx, name, doc_id, para_lang)
+                )
+            _carry_paragraph_context(ctx, sentence)
+    return facts
+
+
+# --- document structure ----------------------------------------------------
+
+
+def _paragraphs(text: str) -> Iterable[tuple[int, int]]:
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = m.span()
+        while s < e and text[s] in " \t\u3000\xa0":
+            s += 1
+        while e > s and text[e - 1] in " \t\u3000\xa0\r":
+            e -= 1
+        if e > s:
+            yield s, e
+
+
+def _is_heading(para: str, *, has_figures: bool) -> bool:
+    """A short line without closing punctuation: a title or section heading."""
+    if len(para) > 90 or _SENTENCE_END.search(para):
+        return False
+    if has_figures:
+        # A heading made only of a year and words ("I. A review of our work in 2021").
+        return not re.search(r"\d+(?:\.\d+)?\s*(?:%|％|万|亿|个|项|家|人)", para)
+    return True
+
+
+_PLAN_HEADING = re.compile(r"arrangement|tasks|plan|priorities|targets|goals|objectives|this\s+year|安排|任务|目标|计划|工作部署|今年", re.IGNORECASE)
+
+
+def _update_section(ctx: _Context, heading: str) -> None:
+    periods = [p for p in find_periods(heading, ctx.doc_date) if p.period]
+    if periods:
+        ctx.section_period = periods[0].period
+        ctx.section_plan = bool(_PLAN_HEADING.search(heading)) and _year_of(periods[0].period) >= (ctx.doc_year or 0)
+
+
+def _carry_paragraph_context(ctx: _Context, sentence: str) -> None:
+    """Remember the last explicit period of the paragraph and the place of the sentence just read."""
+    periods = [p for p in find_periods(sentence, ctx.doc_date) if p.period and not p.relative]
+    if periods:
+        ctx.paragraph_period = periods[-1].period
+    regions = _place_mentions(sentence)
+    ctx.paragraph_region = _most_specific(regions).name if regions else None
+
+
+_LEVEL_RANK = {"prefecture": 0, "province": 1, "macro": 2, "country": 3}
+_ORG_AFTER = re.compile(r"^\s+(?!City|Province|Provincial|Municipal|Municipality|District|Area|Region|Regional|Pilot|Free)[A-Z&]")
+
+
+def _place_mentions(sentence: str) -> list:
+    """Region mentions that name a place, not an organisation ("Benxi Iron & Steel", "Shenyang Blower Works")."""
+    out = []
+    for r in find_regions(sentence):
+        if r.level == "country":
+            continue
+        if _ORG_AFTER.match(sentence[r.end : r.end + 12]):
+            continue
+        out.append(r)
+    return out
+
+
+def _most_specific(regions: list):
+    return sorted(regions, key=lambda r: (_LEVEL_RANK.get(r.level, 9), -r.start))[0]
+
+
+def _default_region(text: str) -> str | None:
+    """The place a document is mostly about: its most named province or macro-region."""
+    counts: Counter[str] = Counter()
+    for r in find_regions(text[:200_000]):
+        if r.level in ("province", "macro"):
+            counts[r.name] += 1
+        elif r.level == "prefecture" and r.province:
+            counts[r.province] += 0.5  # type: ignore[assignment]
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def _language(para: str) -> str:
+    cjk = len(_CJK.findall(para[:400]))
+    latin = len(re.findall(r"[A-Za-z]", para[:400]))
+    if cjk and latin and min(cjk, latin / 4) / max(cjk, latin / 4) > 0.3:
+        return "mixed"
+    return "zh" if cjk >= latin / 4 else "en"
+
+
+def _year_of(period: str | None) -> int:
+    if not period:
+        return 0
+    m = re.findall(r"\d{4}", period)
+    return int(m[-1]) if m else 0
+
+
+# --- one sentence ----------------------------------------------------------
+
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    spans, last = [], 0
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        spans.append((last, m.start()))
+        last = m.end()
+    spans.append((last, len(sentence)))
+    return spans
+
+
+def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in clauses:
+        if s <= pos < e or (pos == e and s < e):
+            return s, e
+    return clauses[-1]
+
+
+def _sentence_facts(
+    sentence: str, offset: int, qs: list[Quantity], ctx: _Context, name: str, doc_id: str, lang: str
+) -> list[Fact]:
+    clauses = _clauses(sentence)
+    indicators = find_indicators(sentence)
+    periods = find_periods(sentence, ctx.doc_date)
+    future = bool(cues.FUTURE.search(sentence))
+    respectively = re.search(r"respectively|分别", sentence, re.IGNORECASE) is not None
+    out: list[Fact] = []
+    local = [Quantity(q.start - offset, q.end - offset, q.text, q.value, q.unit, q.high, q.approximate) for q in qs]
+    forms = [getattr(q, "form", None) for q in qs]
+    for index, (q, form) in enumerate(zip(local, forms, strict=True)):
+        if _inside_period(q, periods) or _not_a_fact(sentence, q, form):
+            continue
+        clause = _clause_of(clauses, q.start)
+        before = sentence[clause[0] : q.start]
+        after = sentence[q.end : clause[1]]
+        mention = _pick_indicator(sentence, indicators, q, clause, lang)
+        if mention and respectively:
+            mention_id = _respective_indicator(sentence, mention, local, index)
+        else:
+            mention_id = mention.indicator.id if mention else None
+        fact = _classify(sentence, q, form, before, after, mention, mention_id, lang)
+        if fact is None:
+            continue
+        value, unit, comparator, change = fact
+        period = _period_for(sentence, q, clause, periods, ctx, unit)
+        kind = _kind(sentence, before, q, mention_id, unit, change, period, future, ctx)
+        region = _region_for(sentence, q, clause, ctx, kind, unit, mention_id)
+        label = mention.text if mention else _label(sentence, q, clause, lang)
+        out.append(
+            Fact(
+                doc=name,
+                quote=sentence,
+                value=_round(value),
+                unit=unit,
+                comparator=comparator,
+                indicator=mention_id,
+                label=label,
+                period=period,
+                region=region,
+                kind=kind,
+                change=change,
+                start=q.start + offset,
+                end=q.end + offset,
+                sentence_start=offset,
+                sentence_end=offset + len(sentence),
+                doc_id=doc_id,
+                language=lang,
+                text=q.text,
+            )
+        )
+    return out
+
+
+def _round(value: float) -> float:
+    r = round(value, 6)
+    return int(r) if r == int(r) and abs(r) < 1e18 else r
+
+
+def _inside_period(q: Quantity, periods: list) -> bool:
+    return any(p.start <= q.start and q.end <= p.end for p in periods)
+
+
+def _not_a_fact(sentence: str, q: Quantity, form: str | None) -> bool:
+    """List numbering, ordinals kept by the recognizer, numbers inside names, time frames."""
+    before = sentence[max(0, q.start - 12) : q.start]
+    after = sentence[q.end : q.end + 12]
+    if q.unit is None and form in (None, "number", "count"):
+        # "(1)", "1.", "第1", "No. 3": list numbers and ordinals.
+        if re.search(r"(?:第|No\.\s*|#|Article\s+|Chapter\s+|Section\s+|Phase\s+)$", before, re.IGNORECASE):
+            return True
+        if q.start == 0 and re.match(r"^\s*[.)、）．]", after):
+            return True
+        if re.search(r"[(（]$", before) and re.match(r"^[)）]", after):
+            return True
+        # A number inside a quoted name: the "45 Measures ...".
+        if re.search(r"[\"“「《]\s*$", before) and re.match(r"^\s*[A-Z\u4e00-\u9fff]", after):
+            return True
+    spelled = not re.search(r"\d", q.text)
+    if spelled:
+        if q.value == 1 and q.unit in (None, "items") and not _OPEN_COMPARATOR.search(before):
+            # "one after another", 一个/一项/一辆: an article, not a count.
+            return True
+        if q.value == 0:
+            return True  # "zero tariff", "dynamic zero": slogans
+        if _in_short_quote(sentence, q) or re.match(r"^[A-Z]", q.text) and re.match(r"^\s+[A-Z]", after):
+            return True  # "One Rim, One Belt and Two Areas", “两个确立”
+        if re.search(r"\bthe\s+$", before) and not re.search(r"\bthe\s+(?:following|first|last|past|next)\s*$", before):
+            return True  # "the six fronts": a known set named by its size
+        if re.match(r"^\s*major\b|^-point\b", after):
+            return True
+    if q.unit == "years" and re.match(r"^\s*(?:-year\s+)?(?:action|plan|programme|program|campaign|initiative|reform|strategy)\b|^\s*(?:行动|计划|规划|攻坚|专项)", after):
+        return True  # "three-year action", 国企改革三年行动: the name of a plan
+    if q.unit == "years" and (cues.TIMEFRAME_BEFORE.search(before) or cues.TIMEFRAME_AFTER.search(after)):
+        return True
+    return bool(q.unit in ("years", "days") and re.match(r"^\s*(?:ago|前)", after))
+
+
+_OPEN_COMPARATOR = re.compile(r"(?:at\s+least|more\s+than|over|至少|不少于|超过)\s*$", re.IGNORECASE)
+
+
+def _in_short_quote(sentence: str, q: Quantity) -> bool:
+    """Whether the figure sits inside a quoted name of a few words."""
+    for m in _QUOTED.finditer(sentence):
+        if m.start() < q.start and q.end < m.end():
+            return True
+    return False
+
+
+_QUOTED = re.compile(r"“[^”]{1,40}”|\"[^\"]{1,40}\"|「[^」]{1,40}」|《[^》]{1,60}》")
+
+
+def _noun_gap(gap: str, lang: str) -> bool:
+    """Whether the words between a figure and a name are only its modifiers ("137 new national-level")."""
+    if lang == "zh" or _CJK.search(gap):
+        return len(gap) <= 6 and not re.search(r"[，,；;。的]", gap)
+    if len(gap) > 50 or re.search(r"\d", gap):
+        return False
+    # "2,200 kilometers of national ... roads", "32,000 sets of affordable rental houses"
+    gap = re.sub(r"^\s*(?:[A-Za-z\-]+\s+)?of\s+(?:the\s+)?", " ", gap, count=1, flags=re.IGNORECASE)
+    return not _GAP_STOP.search(gap)
+
+
+_GAP_STOP = re.compile(
+    r"\b(?:and|or|of|for|with|in|to|by|on|at|from|was|were|is|are|has|have|had|will|be|been|which|that|than|per)\b|[,;:.]",
+    re.IGNORECASE,
+)
+
+
+def _pick_indicator(sentence: str, mentions: list[IndicatorMention], q: Quantity, clause: tuple[int, int], lang: str) -> IndicatorMention | None:
+    if not mentions:
+        return None
+    in_clause = [m for m in mentions if clause[0] <= m.start < clause[1] and not (m.start < q.end and q.start < m.end)]
+    after = [m for m in in_clause if m.start >= q.end and _noun_gap(sentence[q.end : m.start], lang)]
+    before = [m for m in in_clause if m.end <= q.start]
+    if lang == "zh":
+        # Chinese puts the label before the figure ("固定资产投资增长3.6%"), or
+        # right after a classifier ("18 个工业互联网标识解析二级节点").
+        if after and after[0].start - q.end <= 3:
+            return after[0]
+        if before:
+            return before[-1]
+        if after:
+            return after[0]
+    else:
+        if after:
+            return after[0]
+        if before:
+            return before[-1]
+    earlier = [m for m in mentions if m.end <= q.start]
+    return earlier[-1] if earlier and q.start - earlier[-1].end < 120 else None
+
+
+_MODIFIERS = {"urban": ("urban", "城镇", "城市"), "rural": ("rural", "农村", "乡村")}
+
+
+def _respective_indicator(sentence: str, mention: IndicatorMention, qs: list[Quantity], index: int) -> str:
+    """For "urban and rural ... rose 6.6% and 10.1% respectively", the i-th figure gets the i-th modifier."""
+    order: list[tuple[int, str]] = []
+    low = sentence.lower()
+    for key, words in _MODIFIERS.items():
+        positions = [low.find(w) for w in words if low.find(w) >= 0]
+        if positions:
+            order.append((min(positions), key))
+    if "城乡" in sentence and not order:
+        order = [(0, "urban"), (1, "rural")]
+    base = mention.indicator.id
+    for suffix in ("_urban", "_rural"):
+        base = base.removesuffix(suffix)
+    if len(order) < 2:
+        return mention.indicator.id
+    order.sort()
+    siblings = [q for q in qs if q.unit == qs[index].unit]
+    position = siblings.index(qs[index]) if qs[index] in siblings else 0
+    key = order[min(position, len(order) - 1)][1]
+    candidate = f"{base}_{key}"
+    return candidate if candidate in taxonomy() else mention.indicator.id
+
+
+def _classify(
+    sentence: str,
+    q: Quantity,
+    form: str | None,
+    before: str,
+    after: str,
+    mention: IndicatorMention | None,
+    indicator: str | None,
+    lang: str,
+) -> tuple[float, str | None, str, str] | None:
+    value, unit = q.value, q.unit
+    comparator = _comparator(before, after, q)
+    direction, change_word = _change(before, after, lang)
+    label_text = mention.text if mention else before[-40:]
+    if form == "fraction" or (unit is None and form == "fraction"):
+        value, unit = value * 100, "%"
+        if direction:
+            return value * direction, unit, comparator, "growth"
+        return value, unit, comparator, "level"
+    if unit == "times":
+        if direction:
+            return value * 100 * direction, "%", comparator, "growth"
+        return value, "times", comparator, "level"
+    if unit == "percentage_point":
+        return value * (direction or 1), unit, comparator, "delta" if direction else "level"
+    if unit == "%":
+        if direction:
+            if cues.PROPORTION_LABEL.search(label_text) and not re.search(r"growth|增长|增速", before, re.IGNORECASE):
+                return value * direction, "percentage_point", comparator, "delta"
+            return value * direction, "%", comparator, "growth"
+        return value, "%", comparator, "level"
+    unit = _count_unit(sentence, q, unit, before, after, indicator, lang)
+    if direction and change_word:
+        return value * direction, unit, comparator, "delta"
+    return value, unit, comparator, "level"
+
+
+def _comparator(before: str, after: str, q: Quantity) -> str:
+    window = before[-30:]
+    for op, pattern in cues.CMP_BEFORE:
+        if pattern.search(window):
+            return op
+    tail = after[:8]
+    for op, pattern in cues.CMP_AFTER:
+        if pattern.search(tail):
+            return op
+    if re.search(r"[多余]\S{0,2}$", q.text) and not re.search(r"[多余][万亿]", q.text):
+        return ">"
+    return "~" if q.approximate else "="
+
+
+def _change(before: str, after: str, lang: str) -> tuple[int, bool]:
+    """(+1 | -1 | 0, whether a change verb governs the figure)."""
+    if lang == "zh" or _CJK.search(before[-6:]):
+        if cues.ZH_TO_BEFORE.search(before):
+            return 0, False
+        verbs = list(cues.ZH_CHANGE_BEFORE.finditer(before))
+        verbs = [v for v in verbs if not (v.group() == "增" and before[max(0, v.start() - 1) : v.start()] == "新")]
+        verbs = [v for v in verbs if not before[v.end() : v.end() + 1] in ("长率", "速")]
+        if verbs:
+            v = verbs[-1]
+            if before[max(0, v.start() - 1) : v.end()] == "新增":
+                return 0, False
+            if re.search(r"降幅收窄|跌幅收窄", before):
+                return 1, True
+            return (-1 if cues.DOWN_WORDS.match(v.group()) else 1), True
+        if re.match(r"^\s*(?:的)?(?:增长|增幅|增速)", after):
+            return 1, True
+        return 0, False
+    for pattern in (cues.EN_NOUN_OF, cues.EN_GROWTH_NOUN_BEFORE, cues.EN_VERB_DIRECT, cues.EN_CHANGE_BEFORE):
+        m = pattern.search(before)
+        if m:
+            if cues.EN_TO_AFTER_VERB.search(before):
+                return 0, False
+            verb = m.group("verb")
+            if re.search(r"narrow", verb, re.IGNORECASE):
+                return 1, True
+            return (-1 if cues.DOWN_WORDS.match(verb) or re.match(cues._DOWN_EN, verb, re.IGNORECASE) else 1), True
+    m = cues.EN_GROWTH_AFTER.search(after) or cues.EN_FEWER_AFTER.search(after)
+    if m:
+        verb = m.group("verb").lower()
+        if verb == "more":
+            return 0, False
+        return (-1 if verb in ("decline", "decrease", "drop", "fall", "reduction", "cut", "fewer", "less") else 1), True
+    return 0, False
+
+
+def _count_unit(
+    sentence: str, q: Quantity, unit: str | None, before: str, after: str, indicator: str | None, lang: str
+) -> str | None:
+    if unit not in _COUNT_UNITS:
+        return unit
+    noun_unit = _noun_unit(q, before, after, lang)
+    if noun_unit:
+        return noun_unit
+    if unit is not None and unit != "items":
+        return unit
+    if indicator:
+        ind_unit = taxonomy()[indicator].unit
+        if ind_unit in _COUNT_UNITS:
+            return ind_unit
+    return "items"
+
+
+def _noun_unit(q: Quantity, before: str, after: str, lang: str) -> str | None:
+    if lang == "zh" or _CJK.match(after[:1] or "x"):
+        # The noun after the classifier ("589 家矿企"), else the label before ("上云企业近9万户").
+        head = re.sub(r"^\s*(?:多|余)?\s*(?:[个项家户座所条台辆套处次批名位人万])?\s*", "", after)[:8]
+        tail = before[-10:]
+        if q.text.endswith("户") or head.startswith("户"):
+            if _ZH_ENTERPRISE.search(head[:6]) or _ZH_ENTERPRISE.search(tail):
+                return "enterprises"
+            if _ZH_HOUSEHOLD.search(head[:6]) or _ZH_HOUSEHOLD.search(tail):
+                return "households"
+            return "items"
+        if _ZH_ENTERPRISE.search(head[:4]):
+            return "enterprises"
+        if _ZH_PEOPLE.search(head[:5]) or q.text.endswith(("人", "名")):
+            return "people"
+        if head and _CJK.match(head[:1]):
+            return None if not _ZH_ENTERPRISE.search(tail) else "enterprises"
+        if _ZH_ENTERPRISE.search(tail[-4:]):
+            return "enterprises"
+        return None
+    words = _EN_WORD.findall(after[:80])[:7]
+    for word in words:
+        if word.lower() in ("of", "in", "to", "for", "with", "from", "by", "on", "at", "and", "were", "was", "have", "has", "are", "is", "will"):
+            break
+        if _PEOPLE_NOUN.match(word):
+            return "people"
+        if _ENTERPRISE_NOUN.match(word):
+            return "enterprises"
+        if _HOUSEHOLD_NOUN.match(word):
+            return "households"
+    return None
+
+
+def _period_for(
+    sentence: str, q: Quantity, clause: tuple[int, int], periods: list, ctx: _Context, unit: str | None
+) -> str | None:
+    usable = [p for p in periods if p.period or p.relative]
+    same_clause = [p for p in usable if clause[0] <= p.start < clause[1]]
+    chosen = None
+    if same_clause:
+        before = [p for p in same_clause if p.end <= q.start]
+        chosen = before[-1] if before else same_clause[0]
+    elif usable:
+        before = [p for p in usable if p.end <= q.start]
+        chosen = before[-1] if before else usable[0]
+    if chosen is not None:
+        if chosen.period is None and getattr(chosen, "granularity", None) == "year" and ctx.section_period:
+            return ctx.section_period
+        return chosen.period
+    if unit in ("years",):
+        return None
+    if cues.NOW.search(sentence) and ctx.doc_year:
+        return str(ctx.doc_year)
+    return ctx.paragraph_period or ctx.section_period
+
+
+def _kind(
+    sentence: str,
+    before: str,
+    q: Quantity,
+    indicator: str | None,
+    unit: str | None,
+    change: str,
+    period: str | None,
+    future: bool,
+    ctx: _Context,
+) -> str:
+    """Target: a figure for a time not yet over when the document was written; result: achieved."""
+    if indicator and taxonomy()[indicator].area == "other":
+        return "other"
+    programme = bool(indicator) or change != "level"
+    clause_achieved = bool(cues.ACHIEVED.search(before[-80:])) or bool(cues.ACHIEVED.search(sentence[q.end : q.end + 60]))
+    if not indicator and unit in _DIMENSION_UNITS and not clause_achieved:
+        return "other"
+    over = _period_over(period, ctx)
+    if over is False:
+        if cues.NOW.search(sentence):
+            return "result" if programme or clause_achieved else "other"
+        if programme or future and clause_achieved or ctx.section_plan and clause_achieved:
+            return "target"
+        return "other"
+    if over is None and future and (ctx.doc_year is None or ctx.section_plan or not period) and ctx.section_plan:
+        return "target" if programme or clause_achieved else "other"
+    if over is None and future and ctx.doc_year is None and programme:
+        return "target"
+    if programme or clause_achieved:
+        return "result"
+    return "other"
+
+
+def _period_over(period: str | None, ctx: _Context) -> bool | None:
+    """Whether the period had ended by the document's date; None when either is unknown."""
+    if not period or not ctx.doc_date:
+        return None
+    end = period.split("/")[-1]
+    m = re.match(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?", end)
+    if not m:
+        return None
+    year, part = int(m.group(1)), m.group(2)
+    month = 12
+    if part and part.startswith("Q"):
+        month = int(part[1]) * 3
+    elif part and part.startswith("H"):
+        month = 6 if part == "H1" else 12
+    elif part:
+        month = int(part)
+    doc = ctx.doc_date
+    doc_year = int(doc[:4])
+    doc_month = int(doc[5:7]) if len(doc) >= 7 and doc[5:7].isdigit() else 1
+    return (year, month) < (doc_year, doc_month)
+
+
+def _region_for(
+    sentence: str, q: Quantity, clause: tuple[int, int], ctx: _Context, kind: str, unit: str | None, indicator: str | None
+) -> str | None:
+    """The clause's place; else the sentence's, when it has one place; else the context's."""
+    places = _place_mentions(sentence)
+    in_clause = [r for r in places if clause[0] <= r.start < clause[1]]
+    if in_clause:
+        before = [r for r in in_clause if r.end <= q.start]
+        return (before[-1] if before else in_clause[0]).name
+    country = [r for r in find_regions(sentence[clause[0] : q.start]) if r.level == "country"]
+    if country:
+        return country[-1].name
+    names = {r.name for r in places}
+    if len(names) == 1:
+        return places[0].name
+    if kind == "other" and not indicator:
+        return None
+    return ctx.paragraph_region or ctx.default_region
+
+
+def _label(sentence: str, q: Quantity, clause: tuple[int, int], lang: str) -> str:
+    """The text's own words for the figure when no taxonomy name is found: its clause, trimmed."""
+    text = sentence[clause[0] : clause[1]].strip()
+    if len(text) > 80:
+        start = max(clause[0], q.start - 40)
+        text = sentence[start : min(clause[1], q.end + 40)].strip()
+    return text
