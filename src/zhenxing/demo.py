@@ -148,7 +148,12 @@ def summarize(ledger: Ledger) -> DemoSummary:
     keyed = [(period_year(f.period), f) for f in targets]
     annual = [(y[0], f) for y, f in keyed if y and not y[1]]
     pool = annual or [(y[0], f) for y, f in keyed if y]
-    year = max((y for y, _ in pool), default=None)
+    # The year a work report sets targets for is the one with the most of them;
+    # a stray planned figure in a later news story should not hide it.
+    counts: dict[int, int] = {}
+    for y, _ in pool:
+        counts[y] = counts.get(y, 0) + 1
+    year = max(counts, key=lambda y: (counts[y], y), default=None)
     chosen = [f for y, f in pool if y == year]
     return DemoSummary(ledger.documents(), ordered, year, chosen, ledger.counts())
 

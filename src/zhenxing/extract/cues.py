@@ -33,7 +33,7 @@ CMP_AFTER = [
 # --- changes ---------------------------------------------------------------
 _UP_EN = r"increas\w*|ris\w*|rose|grow\w*|grew|growth|up|climb\w*|jump\w*|surg\w*|expand\w*|rais\w*|boost\w*|gain\w*|add\w*|higher"
 _DOWN_EN = r"decreas\w*|declin\w*|drop\w*|fall\w*|fell|reduc\w*|cut\w*|down|lower\w*|sav\w*|shrank|shrink\w*|slash\w*|contract\w*|narrow\w*"
-_UP_ZH = r"增长|增加|上涨|上升|提高|提升|增|涨|扩大|多|回升"
+_UP_ZH = r"增长|增加|上涨|上升|提高|提升|增|涨|扩大|回升"
 _DOWN_ZH = r"下降|减少|降低|缩减|压减|压缩|缩短|下滑|回落|节省|节约|减|降|缩小"
 
 # A change verb somewhere before the figure in its clause (English allows a
@@ -49,12 +49,12 @@ EN_VERB_DIRECT = re.compile(
 )
 # "a rise of 5.8%", "growth of 10%", "an increase of", "a drop of".
 EN_NOUN_OF = re.compile(
-    rf"\b(?:a|an|the)?\s*(?:year[\s-]on[\s-]year\s+|annual\s+|average\s+)?(?P<verb>rise|increase|growth|gain|jump|decline|decrease|drop|fall|reduction|cut|surge)\s+(?:rate\s+)?of\s+(?:(?:more\s+than|about|around|nearly|over)\s+)?$",
+    r"\b(?:a|an|the)?\s*(?:year[\s-]on[\s-]year\s+|annual\s+|average\s+)?(?P<verb>rise|increase|growth|gain|jump|decline|decrease|drop|fall|reduction|cut|surge)\s+(?:rate\s+)?of\s+(?:(?:more\s+than|about|around|nearly|over)\s+)?$",
     re.IGNORECASE,
 )
 # "growth by more than 5.5%", "rising by about 3%", "a more than 10% growth".
 EN_GROWTH_NOUN_BEFORE = re.compile(
-    rf"\b(?P<verb>growth|rising|rise|increase|increasing|decline|declining|decrease|decreasing|fall|falling)\s+(?:by\s+)?(?:(?:more\s+than|about|around|nearly|over|at\s+least)\s+)?$",
+    r"\b(?P<verb>growth|rising|rise|increase|increasing|decline|declining|decrease|decreasing|fall|falling)\s+(?:by\s+)?(?:(?:more\s+than|about|around|nearly|over|at\s+least)\s+)?$",
     re.IGNORECASE,
 )
 EN_GROWTH_AFTER = re.compile(
@@ -96,7 +96,7 @@ ACHIEVED = re.compile(
     r"|完成|建成|实现|惠及|运送|开行|新建|新增|累计|解决|引进|搬迁|达到|突破|创建|培育|认定|上线|设立|改造|改善|办理|纳入|复制推广",
     re.IGNORECASE,
 )
-NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|today|so\s+far|to\s+date)\b|目前|现在|如今|当前|至今|截至目前", re.IGNORECASE)
+NOW = re.compile(r"\b(?:now|nowadays|currently|at\s+present|presently|today|so\s+far|to\s+date)\b|目前|现在|如今|当前|至今|截至目前", re.IGNORECASE)
 
 # A duration used as a time frame, not a fact: "in three years", "3年多来", "over the past five years".
 TIMEFRAME_BEFORE = re.compile(
@@ -104,3 +104,11 @@ TIMEFRAME_BEFORE = re.compile(
     re.IGNORECASE,
 )
 TIMEFRAME_AFTER = re.compile(r"^\s*(?:多|余)?(?:来|以来|间|内|里|累计|期间)|^\s*(?:ago|later|earlier|running|in\s+a\s+row)\b", re.IGNORECASE)
+
+# English past tense of reporting verbs: a figure so stated was achieved, whatever its period.
+PAST = re.compile(
+    r"\b(?:was|were|has\s+been|have\s+been|had\s+been|reached|achieved|hit|recorded|rose|grew|increased|decreased|fell|"
+    r"declined|dropped|completed|built|created|totaled|totalled|amounted|registered|realized|realised|stood|attracted)\b"
+    r"|\b(?:has|have|had)\s+(?:\w+ly\s+)?(?:\w+ed|driven|grown|risen|seen|made|won|become|brought|taken|given)\b",
+    re.IGNORECASE,
+)

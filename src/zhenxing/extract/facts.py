@@ -17,13 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from zhenxing.extract import cues
-from zhenxing.extract.indicators import IndicatorMention, find_indicators, taxonomy
+from zhenxing.extract.indicators import IndicatorMention, find_indicators, loose_indicator, taxonomy
 from zhenxing.extract.periods import find_periods
 from zhenxing.extract.quantities import quantities
 from zhenxing.extract.regions import find_regions
 from zhenxing.model import Document, Fact, Quantity
 from zhenxing.text.sentences import split_sentences
 
+_COORDINATED = re.compile(r"^\s*(?:%|％)?\s*(?:and|or|,|，|、|和|与|及|以及)\s*$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[，；;：:、！？!?]|,(?!\d{3})|\s+(?:while|whereas|and\s+(?=the\b|its\b|our\b|we\b))\s+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[.。!！?？;；:：,，]\s*$")
@@ -132,8 +133,14 @@ def _is_heading(para: str, *, has_figures: bool) -> bool:
 _PLAN_HEADING = re.compile(r"arrangement|tasks|plan|priorities|targets|goals|objectives|this\s+year|安排|任务|目标|计划|工作部署|今年", re.IGNORECASE)
 
 
+_DATELINE = re.compile(r"\d{1,2}:\d{2}|release|published|posted|updated|source|date|time|发布|来源|时间|日期|编辑", re.IGNORECASE)
+
+
 def _update_section(ctx: _Context, heading: str) -> None:
-    periods = [p for p in find_periods(heading, ctx.doc_date) if p.period]
+    """A heading's year becomes the period of what follows ("I. A review of our work in 2021")."""
+    if _DATELINE.search(heading):
+        return  # "Release time: Apr 16, 2024": when the page was posted, not what it is about
+    periods = [p for p in find_periods(heading, ctx.doc_date) if p.period and p.granularity not in ("day", "month")]
     if periods:
         ctx.section_period = periods[0].period
         ctx.section_plan = bool(_PLAN_HEADING.search(heading)) and _year_of(periods[0].period) >= (ctx.doc_year or 0)
@@ -143,7 +150,7 @@ def _carry_paragraph_context(ctx: _Context, sentence: str) -> None:
     """Remember the last explicit period of the paragraph and the place of the sentence just read."""
     periods = [p for p in find_periods(sentence, ctx.doc_date) if p.period and not p.relative]
     if periods:
-        ctx.paragraph_period = periods[-1].period
+        ctx.paragraph_period = _year_part(periods[-1].period) if periods[-1].granularity in ("month", "day") else periods[-1].period
     regions = _place_mentions(sentence)
     ctx.paragraph_region = _most_specific(regions).name if regions else None
 
@@ -224,6 +231,7 @@ def _sentence_facts(
     future = bool(cues.FUTURE.search(sentence))
     respectively = re.search(r"respectively|分别", sentence, re.IGNORECASE) is not None
     out: list[Fact] = []
+    previous: tuple[int, str, float] | None = None
     local = [Quantity(q.start - offset, q.end - offset, q.text, q.value, q.unit, q.high, q.approximate) for q in qs]
     forms = [getattr(q, "form", None) for q in qs]
     for index, (q, form) in enumerate(zip(local, forms, strict=True)):
@@ -233,6 +241,8 @@ def _sentence_facts(
         before = sentence[clause[0] : q.start]
         after = sentence[q.end : clause[1]]
         mention = _pick_indicator(sentence, indicators, q, clause, lang)
+        if mention is None and lang != "zh":
+            mention = _loose_mention(sentence, q, clause)
         if mention and respectively:
             mention_id = _respective_indicator(sentence, mention, local, index)
         else:
@@ -241,8 +251,16 @@ def _sentence_facts(
         if fact is None:
             continue
         value, unit, comparator, change = fact
-        period = _period_for(sentence, q, clause, periods, ctx, unit)
-        kind = _kind(sentence, before, q, mention_id, unit, change, period, future, ctx)
+        if previous and change == "level" and previous[1] != "level" and _COORDINATED.match(sentence[previous[0] : q.start]):
+            # "increased by 6.6% and 10.1% respectively": the second figure shares the verb.
+            change = previous[1]
+            if previous[2] < 0:
+                value = -value
+            if previous[1] == "delta" and unit == "%":
+                unit = "percentage_point"
+        previous = (q.end, change, value if change != "level" else 0)
+        period = _period_for(sentence, q, clause, periods, ctx, unit, mention_id)
+        kind = _kind(sentence, before, q, mention_id, unit, change, period, future, ctx, clause[1])
         region = _region_for(sentence, q, clause, ctx, kind, unit, mention_id)
         label = mention.text if mention else _label(sentence, q, clause, lang)
         out.append(
@@ -319,13 +337,20 @@ _OPEN_COMPARATOR = re.compile(r"(?:at\s+least|more\s+than|over|至少|不少于|
 
 def _in_short_quote(sentence: str, q: Quantity) -> bool:
     """Whether the figure sits inside a quoted name of a few words."""
-    for m in _QUOTED.finditer(sentence):
-        if m.start() < q.start and q.end < m.end():
-            return True
-    return False
+    return any(m.start() < q.start and q.end < m.end() for m in _QUOTED.finditer(sentence))
 
 
 _QUOTED = re.compile(r"“[^”]{1,40}”|\"[^\"]{1,40}\"|「[^」]{1,40}」|《[^》]{1,60}》")
+
+
+def _loose_mention(sentence: str, q: Quantity, clause: tuple[int, int]) -> IndicatorMention | None:
+    """A reworded taxonomy name in the figure's clause (see ``indicators.loose_indicator``)."""
+    start, end = max(clause[0], q.start - 80), min(clause[1], q.end + 80)
+    window = sentence[start:q.start] + " " + sentence[q.end:end]
+    ind = loose_indicator(window)
+    if ind is None:
+        return None
+    return IndicatorMention(start, end, sentence[start:end].strip(), ind)
 
 
 def _noun_gap(gap: str, lang: str) -> bool:
@@ -365,6 +390,9 @@ def _pick_indicator(sentence: str, mentions: list[IndicatorMention], q: Quantity
             return after[0]
         if before:
             return before[-1]
+    loose = [m for m in in_clause if m.start >= q.end and m.start - q.end <= 40 and not re.search(r"\d", sentence[q.end : m.start])]
+    if loose:
+        return loose[0]
     earlier = [m for m in mentions if m.end <= q.start]
     return earlier[-1] if earlier and q.start - earlier[-1].end < 120 else None
 
@@ -375,12 +403,12 @@ _MODIFIERS = {"urban": ("urban", "城镇", "城市"), "rural": ("rural", "农村
 def _respective_indicator(sentence: str, mention: IndicatorMention, qs: list[Quantity], index: int) -> str:
     """For "urban and rural ... rose 6.6% and 10.1% respectively", the i-th figure gets the i-th modifier."""
     order: list[tuple[int, str]] = []
-    low = sentence.lower()
+    low = sentence[max(0, mention.start - 12) : mention.end + 40].lower()
     for key, words in _MODIFIERS.items():
         positions = [low.find(w) for w in words if low.find(w) >= 0]
         if positions:
             order.append((min(positions), key))
-    if "城乡" in sentence and not order:
+    if "城乡" in low and not order:
         order = [(0, "urban"), (1, "rural")]
     base = mention.indicator.id
     for suffix in ("_urban", "_rural"):
@@ -388,7 +416,7 @@ def _respective_indicator(sentence: str, mention: IndicatorMention, qs: list[Qua
     if len(order) < 2:
         return mention.indicator.id
     order.sort()
-    siblings = [q for q in qs if q.unit == qs[index].unit]
+    siblings = [q for q in qs if q.unit == qs[index].unit and q.start > mention.start]
     position = siblings.index(qs[index]) if qs[index] in siblings else 0
     key = order[min(position, len(order) - 1)][1]
     candidate = f"{base}_{key}"
@@ -453,7 +481,7 @@ def _change(before: str, after: str, lang: str) -> tuple[int, bool]:
             return 0, False
         verbs = list(cues.ZH_CHANGE_BEFORE.finditer(before))
         verbs = [v for v in verbs if not (v.group() == "增" and before[max(0, v.start() - 1) : v.start()] == "新")]
-        verbs = [v for v in verbs if not before[v.end() : v.end() + 1] in ("长率", "速")]
+        verbs = [v for v in verbs if before[v.end() : v.end() + 1] not in ("长率", "速")]
         if verbs:
             v = verbs[-1]
             if before[max(0, v.start() - 1) : v.end()] == "新增":
@@ -533,8 +561,15 @@ def _noun_unit(q: Quantity, before: str, after: str, lang: str) -> str | None:
 
 
 def _period_for(
-    sentence: str, q: Quantity, clause: tuple[int, int], periods: list, ctx: _Context, unit: str | None
+    sentence: str,
+    q: Quantity,
+    clause: tuple[int, int],
+    periods: list,
+    ctx: _Context,
+    unit: str | None,
+    indicator: str | None,
 ) -> str | None:
+    """A period in the figure's clause, else in its sentence, else "now", else the paragraph's or section's."""
     usable = [p for p in periods if p.period or p.relative]
     same_clause = [p for p in usable if clause[0] <= p.start < clause[1]]
     chosen = None
@@ -545,14 +580,26 @@ def _period_for(
         before = [p for p in usable if p.end <= q.start]
         chosen = before[-1] if before else usable[0]
     if chosen is not None:
-        if chosen.period is None and getattr(chosen, "granularity", None) == "year" and ctx.section_period:
-            return ctx.section_period
+        if chosen.period is None and getattr(chosen, "kind", "") == "full_year":
+            # 全年 / "the whole year": the year the section or paragraph is about.
+            return ctx.paragraph_period or ctx.section_period or (str(ctx.doc_year) if ctx.doc_year else None)
+        if chosen.period and _DAY_IN_DATE.search(chosen.text):
+            return _year_part(chosen.period)  # "on August 30, 2013": an event's date, the year is the period
         return chosen.period
     if unit in ("years",):
         return None
-    if cues.NOW.search(sentence) and ctx.doc_year:
+    if cues.NOW.search(sentence[clause[0] : clause[1]]) and ctx.doc_year:
         return str(ctx.doc_year)
+    if unit in _DIMENSION_UNITS and not indicator:
+        return None
     return ctx.paragraph_period or ctx.section_period
+
+
+_DAY_IN_DATE = re.compile(r"\d{1,2}\s*(?:日|号|st|nd|rd|th)|[A-Za-z]+\.?\s+\d{1,2},\s*\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}")
+
+
+def _year_part(period: str | None) -> str | None:
+    return period[:4] if period and re.match(r"^\d{4}", period) and "/" not in period else period
 
 
 def _kind(
@@ -565,19 +612,27 @@ def _kind(
     period: str | None,
     future: bool,
     ctx: _Context,
+    clause_end: int,
 ) -> str:
     """Target: a figure for a time not yet over when the document was written; result: achieved."""
     if indicator and taxonomy()[indicator].area == "other":
         return "other"
     programme = bool(indicator) or change != "level"
-    clause_achieved = bool(cues.ACHIEVED.search(before[-80:])) or bool(cues.ACHIEVED.search(sentence[q.end : q.end + 60]))
-    if not indicator and unit in _DIMENSION_UNITS and not clause_achieved:
-        return "other"
+    clause_after = sentence[q.end : clause_end]
+    clause_achieved = bool(cues.ACHIEVED.search(before[-80:])) or bool(cues.ACHIEVED.search(clause_after))
+    if not indicator and change == "level":
+        if unit in ("years", "days") or unit in _DIMENSION_UNITS and not clause_achieved:
+            return "other"  # ages, durations, sizes
+        if _OCCURRENCE.search(q.text) or _STRUCTURE_NOUN.match(clause_after):
+            return "other"  # "visited twice", "the following ten assignments", "eight aspects"
     over = _period_over(period, ctx)
     if over is False:
         if cues.NOW.search(sentence):
             return "result" if programme or clause_achieved else "other"
-        if programme or future and clause_achieved or ctx.section_plan and clause_achieved:
+        if not future and cues.PAST.search(sentence[max(0, q.start - 120) : clause_end]):
+            # "In the first half of this year, the provinces achieved a GDP of …": reported, not planned.
+            return "result" if programme or clause_achieved else "other"
+        if programme or future or ctx.section_plan:
             return "target"
         return "other"
     if over is None and future and (ctx.doc_year is None or ctx.section_plan or not period) and ctx.section_plan:
@@ -587,6 +642,14 @@ def _kind(
     if programme or clause_achieved:
         return "result"
     return "other"
+
+
+_OCCURRENCE = re.compile(r"次$|^(?:twice|thrice|once)$|\btimes$", re.IGNORECASE)
+_STRUCTURE_NOUN = re.compile(
+    r"^\s*(?:[a-z\-]+\s+){0,2}(?:aspects?|assignments?|points?|fronts?|respects?|requirements?|priorities|dimensions?|"
+    r"principles?|pillars?|areas?\s+of\s+work|things?)\b|^\s*(?:个)?(?:方面|要求|原则|重点|任务)",
+    re.IGNORECASE,
+)
 
 
 def _period_over(period: str | None, ctx: _Context) -> bool | None:
@@ -624,7 +687,7 @@ def _region_for(
     if country:
         return country[-1].name
     names = {r.name for r in places}
-    if len(names) == 1:
+    if len(names) == 1 and places[0].end <= q.start and q.start - places[0].end <= 150:
         return places[0].name
     if kind == "other" and not indicator:
         return None

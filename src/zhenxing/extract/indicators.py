@@ -114,3 +114,62 @@ def canonical_indicator(name: str) -> str | None:
     _, owner = _matchers()
     ind = _owner_of(name, owner)
     return ind.id if ind else None
+
+
+# --- loose matching ---------------------------------------------------------
+# Reports reword names ("new jobs were created in urban areas" for "new urban
+# jobs"); a name also counts when most of its content words stand near the
+# figure, in any order. Only for English: Chinese names are matched exactly.
+
+_STOP = frozenset(
+    ["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from", "into", "under", "over", "new", "total", "number", "amount", "its", "their", "our", "was", "were", "is", "are", "be", "been", "has", "have", "had", "will", "more", "than", "about", "nearly", "which", "that", "per", "each", "all", "level"]
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+@cache
+def _word_index() -> dict[str, list[tuple[Indicator, frozenset[str]]]]:
+    index: dict[str, list[tuple[Indicator, frozenset[str]]]] = {}
+    for ind in taxonomy().values():
+        for name in ind.en:
+            words = frozenset(content_words(name))
+            if len(words) < 2:
+                continue
+            for w in words:
+                index.setdefault(w, []).append((ind, words))
+    return index
+
+
+def loose_indicator(window: str) -> Indicator | None:
+    """The indicator most of whose name's content words occur in ``window`` (at least two, and 3/4 of them)."""
+    words = set(content_words(window))
+    if len(words) < 2:
+        return None
+    index = _word_index()
+    best: tuple[float, int, str, Indicator] | None = None
+    seen: set[tuple[str, frozenset[str]]] = set()
+    for w in words:
+        for ind, name_words in index.get(w, ()):
+            key = (ind.id, name_words)
+            if key in seen:
+                continue
+            seen.add(key)
+            hit = len(name_words & words)
+            share = hit / len(name_words)
+            if hit >= 2 and share >= 0.75:
+                rank = (share, hit, ind.id, ind)
+                if best is None or rank[:2] > best[:2]:
+                    best = rank
+    return best[3] if best else None

@@ -3,8 +3,17 @@
 The caller's regex finds a run of number words; :func:`parse_run` splits the
 run into numbers where the grammar breaks ("three-nought-four" is three
 numbers, "two hundred and two thousand" is one) and returns each with its
-token offsets, so that spans stay exact. Working on the run's few tokens keeps
-the per-match cost small.
+token range, so that spans stay exact. Working on the few tokens of a run
+keeps the per-match cost small.
+
+Grammar, roughly::
+
+    number   := cardinal [point digits] [denominator] [and fraction] [scale]
+    cardinal := a | digits | (ones | teens | tens[-ones] | hundred | scale | dozen | and)+
+    fraction := (a | cardinal) denominator          # "and a half", "and three fifths"
+
+"one million and a half" is 1,500,000 (the fraction is of the last scale),
+"five and a half million" is 5,500,000, "two thirds of a million" 666,667.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from __future__ import annotations
 import re
 
 ONES = {
-    "zero": 0, "nought": 0, "naught": 0, "nil": 0,
+    "zero": 0, "nought": 0, "naught": 0,
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
 }  # fmt: skip
 TEENS = {
@@ -24,8 +33,10 @@ TENS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "lakh": 1e5, "crore": 1e7}
+SCALE_WORDS = {**SCALES, **{w + "s": v for w, v in SCALES.items()}}
+HUNDRED = {"hundred", "hundreds"}
 DOZEN = {"dozen", "dozens", "dz", "dzs", "doz", "dozs"}
-_ORD_ONES = {
+_ORDINALS = {
     "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
     "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
@@ -34,19 +45,18 @@ _ORD_ONES = {
     "hundredth": 100, "thousandth": 1e3, "millionth": 1e6, "billionth": 1e9, "trillionth": 1e12,
 }  # fmt: skip
 DENOMINATORS: dict[str, float] = {"half": 2, "halves": 2, "quarter": 4, "quarters": 4}
-for _w, _v in _ORD_ONES.items():
+for _w, _v in _ORDINALS.items():
     DENOMINATORS[_w] = _v
     DENOMINATORS[_w + "s"] = _v
-FIRSTS = {"first": 1, "firsts": 1}  # only in "twenty-first" and the like
 
-CARDINAL_WORDS = [*ONES, *TEENS, *TENS, "hundred", "hundreds", *SCALES, *(s + "s" for s in SCALES)]
-ALL_WORDS = [*CARDINAL_WORDS, *DOZEN, *DENOMINATORS, *FIRSTS, "point", "and", "a", "an", "of"]
+CARDINAL_WORDS = [*ONES, *TEENS, *TENS, *HUNDRED, *SCALE_WORDS]
+ALL_WORDS = [*CARDINAL_WORDS, *DOZEN, *DENOMINATORS, "point", "and", "a", "an", "of"]
 
 _TOKEN = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?|[a-z]+", re.IGNORECASE)
 
 
 class EnNumber:
-    """One number of a run: token range [i, j), ``value``, ``fraction`` when it is a fraction, ``vague`` never."""
+    """One number of a run: token range [i, j), its ``value``, ``fraction`` when written as one."""
 
     __slots__ = ("i", "j", "value", "fraction")
 
@@ -59,12 +69,13 @@ def tokens(span: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(span)]
 
 
-def parse_run(toks: list[tuple[str, int, int]], span: str = "") -> list[EnNumber]:
+def parse_run(toks: list[tuple[str, int, int]]) -> list[EnNumber]:
     """Numbers in a run of number-word tokens, split where the grammar breaks."""
     out: list[EnNumber] = []
-    i, n = 0, len(toks)
+    words = [t[0] for t in toks]
+    i, n = 0, len(words)
     while i < n:
-        res = _one(toks, i, span)
+        res = _number(words, i)
         if res is None:
             i += 1
             continue
@@ -73,215 +84,167 @@ def parse_run(toks: list[tuple[str, int, int]], span: str = "") -> list[EnNumber
     return out
 
 
-def _one(toks: list[tuple[str, int, int]], i: int, span: str) -> EnNumber | None:
-    """The longest number starting at token i."""
-    n = len(toks)
-    total = 0.0
-    cur = 0.0
-    have = False
-    last = ""  # kind of the last number token: ones, teens, tens, hundred, scale, digits
-    start = i
-    end = i
-    and_mark: float | None = None  # value before the last "and"
-    pending_a = False
-    decimals: str | None = None
-    w0 = toks[i][0]
-    if w0 in ("and", "of", "point"):
-        return None
+def _cardinal(w: list[str], i: int) -> tuple[float, int, float] | None:
+    """(value, next index, last scale) of the cardinal starting at i, None if there is none."""
+    n = len(w)
+    total = cur = 0.0
+    last = ""
+    last_scale = 1.0
+    any_ = False
     j = i
+    if w[i] in ("a", "an"):
+        if i + 1 < n and (w[i + 1] in HUNDRED or w[i + 1] in SCALE_WORDS or w[i + 1] in DOZEN):
+            cur, any_, last = 1.0, True, "a"
+            j = i + 1
+        else:
+            return None
     while j < n:
-        w = toks[j][0]
-        if w in ("a", "an"):
-            if j + 1 < n and (toks[j + 1][0] in DENOMINATORS or toks[j + 1][0] in SCALES
-                              or toks[j + 1][0] in DOZEN or toks[j + 1][0] == "hundred"):
-                if have and toks[j - 1][0] not in ("and", "of") and last != "half":
-                    break
-                pending_a = True
-                j += 1
-                continue
-            break
-        if w == "and":
-            if not have or j + 1 >= n:
+        t = w[j]
+        if t[0].isdigit():
+            if any_:
                 break
-            and_mark = total + cur
-            j += 1
-            continue
-        if w == "of":
-            # "two thirds of a million", "half of" is not part of the number
-            if last == "frac" and j + 2 < n and toks[j + 1][0] == "a" and toks[j + 2][0] in SCALES:
-                j += 1
-                continue
-            break
-        if w == "point":
-            if not have or decimals is not None or last in ("frac", "dozen"):
+            cur, last = float(t.replace(",", "")), "digits"
+        elif t in ONES:
+            if last in ("ones", "teens", "tensones", "digits", "dozen", "a"):
                 break
-            k = j + 1
-            digs = ""
-            while k < n:
-                t = toks[k][0]
-                if t in ONES and (not digs or toks[k - 1][0] != "point" or True):
-                    digs += str(ONES[t])
-                elif t in TEENS and not digs:
-                    digs += str(TEENS[t])
-                elif t in TENS and not digs:
-                    digs += str(TENS[t] // 10)
-                    if k + 1 < n and toks[k + 1][0] in ONES and toks[k + 1][0] not in ("zero", "nought", "naught"):
-                        digs += str(ONES[toks[k + 1][0]])
-                        k += 1
-                    else:
-                        digs += "0"
-                    k += 1
-                    break
-                else:
-                    break
-                k += 1
-            if not digs:
+            cur += ONES[t]
+            last = "tensones" if last == "tens" else "ones"
+        elif t in TEENS or t in TENS:
+            if last in ("ones", "teens", "tens", "tensones", "digits", "dozen", "a"):
                 break
-            decimals = digs
-            j = k
-            end = j
-            last = "decimal"
-            continue
-        if decimals is not None:
-            if w in SCALES:
-                cur = (cur + float("0." + decimals)) * SCALES[w]
-                decimals = None
-                total += cur
-                cur = 0
-                last = "scale"
-                j += 1
-                end = j
-            break
-        if w[0].isdigit():
-            if have:
+            cur += TEENS.get(t) or TENS[t]
+            last = "teens" if t in TEENS else "tens"
+        elif t in HUNDRED:
+            if last in ("hundred", "dozen") or not any_:
                 break
-            cur = float(w.replace(",", ""))
-            have = True
-            last = "digits"
-        elif w in ONES:
-            if last in ("ones", "teens", "tensones", "digits", "frac", "dozen"):
-                break
-            if last == "tens":
-                # "twenty one", "twenty-one"
-                cur += ONES[w]
-                last = "tensones"
-            else:
-                cur += ONES[w]
-                last = "ones"
-            have = True
-        elif w in TEENS:
-            if last in ("ones", "teens", "tens", "tensones", "digits", "frac", "dozen"):
-                break
-            cur += TEENS[w]
-            last = "teens"
-            have = True
-        elif w in TENS:
-            if last in ("ones", "teens", "tens", "tensones", "digits", "frac", "dozen"):
-                break
-            cur += TENS[w]
-            last = "tens"
-            have = True
-        elif w in ("hundred", "hundreds"):
-            if last in ("hundred", "frac", "dozen"):
-                break
-            if not have and not pending_a:
-                break  # "hundreds of": no number
-            if w == "hundreds" and not have:
-                break
-            cur = (cur or 1) * 100
+            cur = (cur or 1.0) * 100
             last = "hundred"
-            have = True
-            pending_a = False
-        elif w in SCALES or (w.endswith("s") and w[:-1] in SCALES):
-            scale = SCALES[w.rstrip("s")] if w not in SCALES else SCALES[w]
-            if last == "frac":
-                # "two thirds of a million", "half million"
-                total = (total + cur) * scale
-                cur = 0
-                last = "scale"
-                have = True
-                j += 1
-                end = j
+        elif t in SCALE_WORDS:
+            if not any_:
                 break
-            if not have and not pending_a:
-                if w == "half":
-                    pass
-                break  # "millions of"
+            s = SCALE_WORDS[t]
             if last == "scale" and cur == 0:
-                total *= scale  # "three lakh crore"
-            else:
-                total += (cur or 1) * scale
-            cur = 0
-            last = "scale"
-            have = True
-            pending_a = False
-        elif w in DOZEN:
-            if not have and not pending_a:
+                total *= s  # "three lakh crore"
+            elif last_scale > 1 and s >= last_scale:
                 break
-            if last == "frac":
-                total, cur = 0, (total + cur) * 12
             else:
-                cur = (cur or 1) * 12
+                total += (cur or 1.0) * s
+            cur, last, last_scale = 0.0, "scale", s
+        elif t in DOZEN:
+            if not any_ or last == "dozen":
+                break
+            cur = (cur or 1.0) * 12
             last = "dozen"
-            have = True
-            pending_a = False
-        elif w in DENOMINATORS or (w in FIRSTS and last == "tens"):
-            if w in FIRSTS:
-                den = cur + 1  # "twenty-first": cur holds the tens
-                num_part = 1.0 if and_mark is None else 1.0
-                whole = total if not pending_a else 0.0
-                value = whole + num_part / den if not pending_a else 1 / den
-                return EnNumber(start, j + 1, value, True)
-            den = DENOMINATORS[w]
-            if w in ("half", "halves"):
-                if pending_a or not have:
-                    numerator = 1.0
-                    base = total + cur if have else 0.0
-                elif and_mark is not None:
-                    numerator = total + cur - and_mark
-                    base = and_mark
-                else:
-                    numerator = total + cur
-                    base = 0.0
-                if w == "half" and have and not pending_a and and_mark is None:
-                    break  # "two half": not a number
-                value = base + numerator / den
-            else:
-                if last in ("hundred", "scale") and not pending_a and cur == 0 and total == 0:
-                    break
-                if pending_a:
-                    numerator = 1.0
-                    base = total + cur
-                    if last in ("scale", "hundred") and not (and_mark is not None):
-                        # "a hundred trillionths": the numerator is the whole cardinal
-                        numerator, base = total + cur, 0.0
-                elif and_mark is not None:
-                    numerator = total + cur - and_mark
-                    base = and_mark
-                else:
-                    numerator = total + cur
-                    base = 0.0
-                if not have and not pending_a:
-                    break
-                value = base + numerator / den
-            total, cur = value, 0.0
-            have = True
-            last = "frac"
-            pending_a = False
+        elif t == "and":
+            # "one hundred and six", "two thousand and two hundred"; not "and a half", "and three fifths"
+            if last not in ("hundred", "scale") or j + 1 >= n:
+                break
+            nxt = w[j + 1]
+            if nxt not in ONES and nxt not in TEENS and nxt not in TENS and not nxt[0].isdigit():
+                break
+            if nxt in ONES and j + 2 < n and w[j + 2] in DENOMINATORS:
+                break
             j += 1
-            end = j
-            frac_end = True
-            # allow "of a million" / "million" after a fraction
-            if j < n and (toks[j][0] in SCALES or (toks[j][0] == "of" and j + 2 < n and toks[j + 2][0] in SCALES)):
-                continue
-            return EnNumber(start, end, total, frac_end)
+            continue
+        else:
+            break
+        any_ = True
+        j += 1
+    if not any_ or last == "a":
+        return None
+    return total + cur, j, last_scale
+
+
+def _fraction(w: list[str], i: int) -> tuple[float, int] | None:
+    """(value, next index) of 'a half', 'three quarters', 'two thirds', 'fifty-four hundredths' at i."""
+    n = len(w)
+    if i >= n:
+        return None
+    if w[i] in ("a", "an", "one") and i + 1 < n and w[i + 1] in DENOMINATORS:
+        return 1.0 / DENOMINATORS[w[i + 1]], i + 2
+    card = _cardinal(w, i)
+    if card is None or card[1] >= n or w[card[1]] not in DENOMINATORS:
+        return None
+    return card[0] / DENOMINATORS[w[card[1]]], card[1] + 1
+
+
+def _scaled(w: list[str], j: int, value: float) -> tuple[float, int]:
+    """A fraction followed by a scale: 'half million', 'two thirds of a million', 'half a dozen'."""
+    n = len(w)
+    if j < n and w[j] in SCALE_WORDS:
+        return value * SCALE_WORDS[w[j]], j + 1
+    if j + 1 < n and w[j] in ("a", "an") and w[j + 1] in DOZEN:
+        return value * 12, j + 2
+    if j + 2 < n and w[j] == "of" and w[j + 1] in ("a", "an") and w[j + 2] in SCALE_WORDS:
+        return value * SCALE_WORDS[w[j + 2]], j + 3
+    return value, j
+
+
+def _number(w: list[str], i: int) -> EnNumber | None:
+    """The longest number starting at token i."""
+    n = len(w)
+    t = w[i]
+    if t in ("and", "of", "point"):
+        return None
+    # a fraction with no cardinal before it: "half", "a third", "quarter million"
+    if t in ("half", "quarter") or (t in ("a", "an") and i + 1 < n and w[i + 1] in DENOMINATORS):
+        k = i + 1 if t in ("half", "quarter") else i + 2
+        den = DENOMINATORS[t if t in ("half", "quarter") else w[i + 1]]
+        if t == "quarter" and not (k < n and w[k] in SCALE_WORDS):
+            return None
+        value, k2 = _scaled(w, k, 1.0 / den)
+        return EnNumber(i, k2, value, k2 == k)
+    card = _cardinal(w, i)
+    if card is None:
+        return None
+    value, j, last_scale = card
+    fraction = False
+    if j < n and w[j] == "point":
+        digits, k = _decimals(w, j + 1)
+        if digits:
+            value += float("0." + digits)
+            j = k
+            if j < n and w[j] in SCALE_WORDS:
+                value *= SCALE_WORDS[w[j]]
+                j += 1
+            return EnNumber(i, j, value, False)
+    if j < n and w[j] in DENOMINATORS and w[j] not in ("half",):
+        value = value / DENOMINATORS[w[j]]
+        j += 1
+        fraction = True
+        value, j = _scaled(w, j, value)
+        return EnNumber(i, j, value, fraction and not (j > i and w[j - 1] in SCALE_WORDS))
+    if j + 1 < n and w[j] == "and":
+        f = _fraction(w, j + 1)
+        if f is not None:
+            fv, k = f
+            if k < n and w[k] in SCALE_WORDS:
+                s = SCALE_WORDS[w[k]]
+                value = value + fv * s if last_scale > 1 else (value + fv) * s
+                k += 1
+            elif last_scale >= 1e3:
+                value += fv * last_scale  # "one million and a half"
+            else:
+                value += fv
+            return EnNumber(i, k, value, False)
+    return EnNumber(i, j, value, fraction)
+
+
+def _decimals(w: list[str], j: int) -> tuple[str, int]:
+    """Digits after 'point': 'zero three' -> '03', 'seventy-one' -> '71', 'eleven' -> '11'."""
+    n = len(w)
+    digits = ""
+    while j < n:
+        t = w[j]
+        if t in ONES:
+            digits += str(ONES[t])
+        elif t in TEENS and not digits:
+            return str(TEENS[t]), j + 1
+        elif t in TENS and not digits:
+            if j + 1 < n and w[j + 1] in ONES and ONES[w[j + 1]] > 0:
+                return str(TENS[t] + ONES[w[j + 1]]), j + 2
+            return str(TENS[t] // 10), j + 1
         else:
             break
         j += 1
-        end = j
-    if not have:
-        return None
-    if decimals is not None:
-        cur += float("0." + decimals)
-    value = total + cur
-    return EnNumber(start, end, value, last == "frac")
+    return digits, j

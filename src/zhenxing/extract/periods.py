@@ -100,7 +100,7 @@ _MONTHS = [
 # Lower case: English cores run on a lower-cased copy; month names are checked for a capital after.
 _MONTH_EN = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?![a-z])\.?"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?![a-z])\.?)(?![a-z])"
 )
 _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 
@@ -119,6 +119,7 @@ class _Rule:
     core: str
     prefix: str | None = None  # what may stand right before the core and belongs to the mention
     starts: str = ""  # Chinese rules: every character the core can start with
+    extend: bool = True  # whether a matched prefix becomes part of the mention (else it is only a condition)
 
 
 _ZH_RULES = [
@@ -188,7 +189,7 @@ _EN_RULES = [
           r"|(?P<ed_m3>" + _MONTH_EN + r")\s+(?P<ed_d3>\d{1,2})(?:st|nd|rd|th)?(?![\d:])"
           r"|(?P<ed_m4>" + _MONTH_EN + r")(?:\s+(?P<ed_rel>this|last|next)\s+year)?",
           r"(?<![A-Za-z])(?P<ed_pre>in|since|by|from|until|till|of|during|early|late|mid-?|end\s+of|beginning\s+of"
-          r"|this|last|next)\s+$"),
+          r"|this|last|next)\s+$", extend=False),
     _Rule("en_past", r"(?:past|last|previous|recent)\s+(?P<epa_n>" + _N_EN + r")\s+years(?!\s+of\b)"
           r"|(?<=the\s)(?P<epa_one>past|last)\s+year(?!\s+of\b)(?![-a-z])",
           r"(?<![A-Za-z])(?:(?:over|in|during|for|within)\s+)?(?:the\s+)?$"),
@@ -310,6 +311,7 @@ _EN_HEADS = [
 ]
 _EN_DETECTOR = re.compile("[^a-z0-9](?:" + "|".join(_EN_HEADS) + ")")
 _EN_SINGLE = {r.name: re.compile(f"[^a-z0-9](?P<{r.name}>{r.core})") for r in _EN_RULES}
+_EXTEND = {r.name: r.extend for r in (*_ZH_RULES, *_EN_RULES)}
 _PREFIX = {r.name: re.compile(f"(?:{r.prefix})", re.IGNORECASE) for r in (*_ZH_RULES, *_EN_RULES) if r.prefix}
 _EN_ORDER = [r.name for r in _EN_RULES]
 
@@ -813,10 +815,8 @@ def _reading_with_prefix(
     start = s
     if prefix is not None and s > 0:
         pm = prefix.search(text, max(0, s - 24), s)
-        if pm is not None and pm.end() == s and pm.start() < s:
+        if pm is not None and pm.start() < s and _EXTEND[name]:
             start = pm.start()
-        elif pm is not None and pm.start() == pm.end():
-            pm = pm if pm.end() == s else None
     return _read(name, m, pm, text, s, e, doc_year), start
 
 
@@ -905,8 +905,9 @@ def period_for(
     to take 15 days, now only 5 days" the 15 is not of now). A chosen mention
     that resolves to None (a relative time without a document date, a
     duration, "since the 18th Congress") gives None rather than the context:
-    the text did say when, just not resolvably. 全年 / "the whole year" takes
-    the year of ``context_period`` when given, else the document's year.
+    the text did say when, just not resolvably. 全年 / "the whole year" with no
+    explicit year in the sentence takes the year of ``context_period`` when
+    given, else the document's year.
     ``mentions`` may pass ``find_periods(sentence, doc_date)`` already computed.
     """
     if mentions is None:
@@ -928,7 +929,7 @@ def period_for(
         elif after:
             chosen = after[0]
         if chosen is not None:
-            if chosen.kind == "full_year" and (chosen.period is None or context_period):
+            if chosen.kind == "full_year" and chosen.period is None:
                 ctx = year_of(context_period)
                 if ctx is not None:
                     return str(ctx)

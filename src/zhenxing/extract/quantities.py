@@ -25,6 +25,7 @@ sentence.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from zhenxing.extract import numerals_en, numerals_zh
 from zhenxing.extract.units import RATE_BASE, RATE_PER, ZH_UNITS, Unit, en_unit_regexes, trie
@@ -38,13 +39,14 @@ _D = "[0-9０-９]"
 # An Arabic number: 1,234,567.8 | 1 234 567 | 1234.5 (full-width digits too).
 # Written so that the engine never backtracks over the digits.
 _NUM = (
-    rf"{_D}{{1,3}}(?:[,，]{_D}{{3}}(?![0-9０-９]))*"
-    rf"(?:[\u202f\u00a0\u2009 ]{_D}{{3}}(?![0-9０-９]|[.,][0-9]))*"
+    rf"{_D}{{1,3}}(?:(?:,{_D}{{3}}|，[０-９]{{3}})(?![0-9０-９]))*"
+    rf"(?:[\u202f\u00a0\u2009 ]{_D}{{3}}(?![0-9０-９]))*"
     rf"{_D}*(?:[.．]{_D}+)?"
 )
-_EXP = rf"(?:[eEｅＥ][-+－＋]?{_D}+(?![A-Za-z])|\^[-+]*{_D}+)?"
+_EXP = rf"(?:[eEｅＥ][-+－＋]?{_D}+(?![A-Za-z])|\^[-+]*{_D}+|[x×]10\^[-+]?{_D}+)?"
 _ZD = "零〇一二三四五六七八九两兩俩倆仨壹贰貳叁參肆伍陆陸柒捌玖"
-_ZCHAR = rf"(?:[{_ZD}十拾佰仟萬億兆]|百(?![ ]?分[ ]?[之点點])|千(?![瓦克米伏卡])|[万亿](?![ ]?分[ ]?之))"
+_VULGAR = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
+_ZCHAR = rf"(?:[{_ZD}十拾佰仟萬億兆]|百(?![ ]?分[ ]?[之点點位])|千(?![瓦克米伏卡])|[万亿](?![ ]?分[ ]?之))"
 _ZMAG = "十拾百佰千仟万萬亿億兆"
 _ZGLUE = (
     rf"(?:(?:(?<![0-9０-９.,])[ \u3000]{{1,3}}|[ \u3000]{{1,3}}(?=[{_ZMAG}]))?(?:{_ZCHAR}"
@@ -64,7 +66,7 @@ _ZSINGLE = (
 _ZRUN_ALL = rf"(?:(?:{_NUM}|[{_ZD}十拾百佰千仟万萬亿億兆])(?:[ \u3000]{{0,3}}(?:[{_ZD}十拾百佰千仟万萬亿億兆]|[点點][ ]?(?=[{_ZD}0-9０-９]))|{_NUM})*)"
 _FRAC = re.compile(
     rf"(?:(?P<whole>[负負]?{_ZRUN_ALL})[ ]{{0,3}}又[ ]{{0,3}})?(?P<den>[负負]?{_ZRUN_ALL})?[ ]{{0,3}}分[ ]{{0,3}}之[ ]{{0,3}}"
-    rf"(?P<num>[负負]?{_ZRUN_ALL})"
+    rf"(?P<num>[负負]?(?:{_NUM}|{_ZCHAR})(?:[ \u3000]{{0,3}}(?:{_ZCHAR}|[点點][ ]?(?=[{_ZD}0-9０-９]))|{_NUM})*)"
 )
 
 _MASTER = re.compile(
@@ -86,7 +88,8 @@ _MASTER = re.compile(
             rf"(?P<num>(?:(?<![\w.%\-−－])[-−－](?=[0-9０-９.])|[负負](?=[0-9０-９{_ZD}十]))?"
             rf"(?:{_NUM}{_ZGLUE}*{_EXP}|{_ZCHAR}{_ZGLUE}+|(?:(?<=[\s(\-−])|(?<![\s\S]))[.．]{_D}+|{_ZSINGLE}))",
             rf"(?P<half>一半|半数|半數|半百|对折|對折|半(?=[成折](?![品本])))",
-            r"(?P<pct>(?:百万万|百万|千万|万万|[百佰千仟万萬])[ ]?分[ ]?之)",
+            rf"(?P<vulgar>[{_VULGAR}])",
+            r"(?P<pct>(?:百万万|百万|千万|万万|[百佰千仟万萬])[ ]{0,3}分[ ]{0,3}之)",
         ]
     )
 )
@@ -95,8 +98,8 @@ _MASTER = re.compile(
 # lookbehind/lookahead pairs drop most lone numeral characters (一些, 统一)
 # before any Python code runs.
 _TRIGGER = re.compile(
-    rf"[0-9０-９$£€¥￥₿₹₩₽\-−－.．+负負vV{_ZD}十拾百佰千仟万萬亿億兆半对對]"
-    rf"(?:(?<=[0-9０-９])[0-9０-９]*|(?<=[$£€¥￥₿₹₩₽])"
+    rf"[0-9０-９$£€¥￥₿₹₩₽\-−－.．+负負vV{_ZD}十拾百佰千仟万萬亿億兆半对對{_VULGAR}]"
+    rf"(?:(?<=[0-9０-９])[0-9０-９]*|(?<=[$£€¥￥₿₹₩₽{_VULGAR}])"
     rf"|(?<=[\-−－.．+])(?<![\w.%－][\-−－.．+])(?=[.．]?[0-9０-９])"
     rf"|(?<=[vV])(?<![\w][vV])(?=(?:ersion\s?)?[0-9])"
     rf"|(?<=[负負])(?=[0-9０-９{_ZD}十])"
@@ -137,16 +140,18 @@ def _literal_first(words: list[str]) -> str:
     return "|".join(branches)
 
 
+_CUR_CODES = ["rmb", "usd", "eur", "gbp", "cny", "jpy", "hkd", "sen"]
 _EN_TRIGGER = re.compile(
-    _literal_first([*_EN_START, "minus", "negative", "a", "an", "quarter", "per", *_CUR_CODES])
-    if (_CUR_CODES := ["rmb", "usd", "eur", "gbp", "cny", "jpy", "hkd", "sen"])
-    else ""
+    _literal_first([*_EN_START, "minus", "negative", "a", "an", "quarter", "per", "percent", "percents"])
+    + "|"
+    + _literal_first(_CUR_CODES).replace(r"(?![\w])", r"(?![A-Za-z])")
 )
 _EN_MASTER = re.compile(
     "|".join(
         [
             rf"(?P<pctof>per\s?cents?\s+of\s+(?=[0-9]|(?:{'|'.join(_EN_START)})\b))",
             rf"(?P<cur>(?:{'|'.join(_CUR_CODES)})\s?(?=[0-9]))",
+            r"(?P<neg>(?:minus|negative)\s+(?=[0-9]))",
             rf"(?P<en>{_EN_RUN})",
         ]
     ),
@@ -157,7 +162,7 @@ _EN_MASTER = re.compile(
 
 _MAG = {
     "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
+    "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "dozen": 12.0, "dozens": 12.0,
     "k": 1e3, "mn": 1e6, "mil": 1e6, "mm": 1e6, "m": 1e6, "bn": 1e9, "bln": 1e9, "b": 1e9, "tn": 1e12, "tln": 1e12,
     "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "万亿": 1e12, "萬億": 1e12,
 }  # fmt: skip
@@ -167,14 +172,14 @@ _ZH_STAMPS = {
 }  # fmt: skip
 _ZH_WORD = {**{w: "stamp" for w in _ZH_STAMPS}, **{w: "unit" for w in ZH_UNITS}}
 _ZH_SUFFIX = re.compile(
-    r"[ \u3000]{0,2}(?P<mag>万亿|萬億|[万萬亿億])?"
+    r"[ \u3000]{0,4}(?P<mag>万亿|萬億|[万萬亿億])?"
     r"(?P<vague>[多余餘][ ]?)?"
-    rf"(?P<w>{trie(_ZH_WORD)})?"
+    rf"(?:(?P<pp>[个個]?[ ]{{0,3}}百[ ]{{0,3}}分[ ]{{0,3}}[点點])|(?P<w>{trie(_ZH_WORD)}))?"
     rf"(?:[ ]?(?:/|／|每)[ ]?(?P<per>{trie([w for w in RATE_PER if not w.isascii()])}))?"
     r"(?P<tail>[多余餘]|[ ]?(?:左右|上下))?"
 )
 _EN_MAG = re.compile(
-    r"(?P<w>hundred|thousand|million|billion|trillion|lakhs?|crores?|mn|bn|bln|tln|mil|tn|k|mm|m|b)(?![A-Za-z])",
+    r"(?P<w>hundred|thousand|million|billion|trillion|lakhs?|crores?|dozens?|mn|bn|bln|tln|mil|tn|k|mm|m|b)(?![A-Za-z])",
     re.IGNORECASE,
 )
 _EN_UNIT, _EN_UNIT_OF = en_unit_regexes()
@@ -227,10 +232,14 @@ _CENTS_AFTER = re.compile(
     + r"))?|" + "|".join([*numerals_en.ONES, *numerals_en.TEENS]) + r")(?:\s+cents?)?(?=\s*(?:[.!?;,]|$))",
     re.IGNORECASE,
 )
+_ZH_CENTS = re.compile(rf"[ ]?又?[ ]?(?P<c>[0-9]{{1,2}}|[{_ZD}十]{{1,3}})[ ]?美分")
 _ZH_SUBUNIT = re.compile(rf"[ ]?又?[ ]?(?P<j>[0-9{_ZD}])[ ]?[角毛](?:[ ]?(?P<f>[0-9{_ZD}])[ ]?分)?")
 _FW = str.maketrans("０１２３４５６７８９，．－＋ｅＥ", "0123456789,.-+eE")
-_PLAIN_NUM = re.compile(r"[0-9][0-9,\u202f\u00a0\u2009 ]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+|\^[-+]*[0-9]+)?|\.[0-9]+")
+_PLAIN_NUM = re.compile(
+    r"[0-9][0-9,\u202f\u00a0\u2009 ]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+|\^[-+]*[0-9]+|[x×]10\^[-+]?[0-9]+)?|\.[0-9]+"
+)
 _ZH_MAG_CHARS = frozenset("万萬亿億兆")
+_ASCII_DIGITS = frozenset("0123456789")
 _NUM_AFTER_CUR = re.compile(rf"\s{{0,2}}(?:{_NUM})(?:[ ]?[万萬亿億]+)?")
 _CUR_SYMBOL = {
     "$": "USD", "£": "GBP", "€": "EUR", "¥": "CNY", "￥": "CNY", "₿": "BTC", "₹": "INR", "₩": "KRW", "₽": "RUB",
@@ -318,6 +327,8 @@ def _scan(text: str, trigger: re.Pattern[str], master: re.Pattern[str]) -> list[
             continue
         last_end = m.end()
         kind = m.lastgroup
+        if pos and text[pos - 1] in _URL_PREV and _in_url(text, pos):
+            continue
         if kind == "num":
             r = _number(text, m)
             if r is not None:
@@ -340,10 +351,20 @@ def _scan(text: str, trigger: re.Pattern[str], master: re.Pattern[str]) -> list[
             r = _slash(text, m)
             if r is not None:
                 append(r)
+        elif kind == "vulgar":
+            v = unicodedata.numeric(m.group())
+            append(_Raw(m.start(), m.end(), v, None, "fraction"))
         elif kind == "half":
             r = _half(text, m)
             if r is not None:
                 append(r)
+        elif kind == "neg":
+            inner = _MASTER.match(text, m.end())
+            if inner is not None and inner.lastgroup == "num":
+                r = _number(text, inner)
+                if r is not None:
+                    r.start, r.number, r.value = m.start(), -r.number, -r.value
+                    append(r)
         elif kind == "pctof":
             r = _percent_of(text, m)
             if r is not None:
@@ -351,6 +372,17 @@ def _scan(text: str, trigger: re.Pattern[str], master: re.Pattern[str]) -> list[
         if raws and raws[-1].end > last_end:
             last_end = raws[-1].end
     return raws
+
+
+_URL_PREV = frozenset("=%/&?#:")
+
+
+def _in_url(text: str, pos: int) -> bool:
+    """Digits inside a URL (…?q=30%25%2020%) are not quantities."""
+    lo = max(0, pos - 300)
+    ws = max(text.rfind(" ", lo, pos), text.rfind("\n", lo, pos), text.rfind("\t", lo, pos))
+    token = text[ws + 1 : pos]
+    return "://" in token or "www." in token
 
 
 def _combine(a: list[_Raw], b: list[_Raw]) -> list[_Raw]:
@@ -367,8 +399,11 @@ def _combine(a: list[_Raw], b: list[_Raw]) -> list[_Raw]:
 
 def _clean(v: float) -> float:
     """Round away binary noise (2.76 * 1e12) so that values compare as written."""
-    if v == int(v) and abs(v) < 1e18:
-        return float(int(v))
+    if v.is_integer():
+        return v
+    r = round(v, 9)
+    if r.is_integer() and r != 0:
+        return r  # 2759999999999.9995 -> 2760000000000.0
     return float(f"{v:.12g}")
 
 
@@ -404,22 +439,32 @@ def _context_rejects(text: str, start: int) -> bool:
 
 def _number(text: str, m: re.Match[str]) -> _Raw | None:
     start, end = m.span()
-    span = m.group()
-    if _name_before(text, start) or _context_rejects(text, start):
-        return None
+    body = m.group()
+    if start:
+        p = text[start - 1]
+        if p.isascii():
+            if p.isalpha() or p in "_@#" or (p in "-‐" and _name_before(text, start)):
+                return None  # PM2.5, G20, COVID-19: digits glued to a name
+            if p in " .#" and _context_rejects(text, start):
+                return None
+        elif p == "第" or (p == "\u3000" and _context_rejects(text, start)):
+            return None
     nxt = text[end : end + 6]
     if "分" in nxt or "又" in nxt:
         r = _fraction(text, start)
         if r is not None:
             return r
     neg = False
-    body = span
-    if span[0] in "-−－负負":
+    if body[0] in "-−－负負":
         neg = True
-        body = span[1:]
+        body = body[1:]
     c0 = body[0]
     seq = vague = False
-    if c0 in "0123456789０１２３４５６７８９.．":
+    if c0 in _ASCII_DIGITS and body.isdigit():
+        value = float(body)
+        is_int = True
+        year_like = len(body) == 4
+    elif c0 in "0123456789０１２３４５６７８９.．":
         t = body.translate(_FW)
         if _PLAIN_NUM.fullmatch(t):
             value = _plain_value(t)
@@ -453,6 +498,9 @@ def _number(text: str, m: re.Match[str]) -> _Raw | None:
 def _plain_value(t: str) -> float | None:
     digits = t.replace(",", "").replace(" ", "").replace("\u202f", "").replace("\u00a0", "").replace("\u2009", "")
     try:
+        if "x10^" in digits or "×10^" in digits:
+            base, _, exp = digits.replace("×", "x").partition("x10^")
+            return float(base) * 10 ** float(exp)
         if "^" in digits:
             base, _, exp = digits.partition("^")
             sign = -1 if exp.count("-") % 2 else 1
@@ -475,10 +523,11 @@ def _tail_magnitude(body: str) -> float:
 class _Suffix:
     """What follows a number: magnitude, unit, where the mention ends, and why it is not a quantity."""
 
-    __slots__ = ("mag", "unit", "word", "end", "stamp", "approx", "rate_end", "per", "tail_end")
+    __slots__ = ("mag", "mag_end", "unit", "word", "end", "stamp", "approx", "rate_end", "per", "tail_end")
 
     def __init__(self, end: int) -> None:
         self.mag = 1.0
+        self.mag_end = 0
         self.unit: Unit | None = None
         self.word = ""
         self.end = end
@@ -487,6 +536,10 @@ class _Suffix:
         self.rate_end = 0
         self.per = ""
         self.tail_end = 0
+
+
+_POSTFIX_MONEY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY", "₹": "INR", "₩": "KRW", "₽": "RUB",
+                  "₿": "BTC", "₡": "CRC", "₾": "GEL", "₭": "LAK"}  # fmt: skip
 
 
 def _suffix(text: str, end: int, currency: bool) -> _Suffix:
@@ -498,36 +551,22 @@ def _suffix(text: str, end: int, currency: bool) -> _Suffix:
     p = end
     if c in _SPACES:
         p = end + 1
-        while p < len(text) and p - end < 3 and text[p] in _SPACES:
+        while p < len(text) and p - end < 4 and text[p] in _SPACES:
             p += 1
         c = text[p : p + 1]
         if not c:
             return sx
     if _HAN.match(c) or c in "%％/":
-        m = _ZH_SUFFIX.match(text, end)
-        if m is None or m.end() == end:
-            return sx
-        if m.group("mag") is not None:
-            sx.mag = _MAG[m.group("mag")]
-            sx.end = m.end("mag")
-        w = m.group("w")
-        if w is not None:
-            if _ZH_WORD[w] == "stamp":
-                sx.stamp = w
-                return sx
-            sx.word = w
-            sx.unit = ZH_UNITS[w]
-            sx.end = m.end("w")
-            if m.group("per") is not None:
-                sx.per = RATE_PER[m.group("per")]
-                sx.rate_end = m.end("per")
-            if m.group("tail") is not None:
-                if m.group("tail") in "多余餘":
-                    sx.tail_end = m.end("tail")
-                else:
-                    sx.approx = True
-        elif m.group("tail") is not None and m.group("tail") not in "多余餘":
-            sx.approx = True
+        _zh_suffix(text, end, sx)
+        return sx
+    if c in _POSTFIX_MONEY:
+        q = p + 1
+        while q < len(text) and text[q] in _SPACES:
+            q += 1
+        if not text[q : q + 1].isdigit():
+            sx.unit = (_POSTFIX_MONEY[c], 1.0, "money")
+            sx.word = c
+            sx.end = p + 1
         return sx
     if not (c.isascii() and c.isalpha()) and c not in "-μµ":
         return sx
@@ -543,36 +582,33 @@ def _suffix(text: str, end: int, currency: bool) -> _Suffix:
         if o is not None:
             sx.stamp = o.group()
             return sx
-    if lc in "htmblck":
+    if lc in "htmblckd":
         m = _EN_MAG.match(text, p)
         if m is not None:
             w = m.group("w")
             lw = w.lower()
-            if lw in ("m", "mm", "b") and not currency and (w.islower() or (lw == "b" and not attached)):
-                pass  # 400m is metres, 10 mm millimetres
-            elif lw in ("m", "mm") and not currency and attached and w.isupper() and False:
-                pass
+            if lw in ("m", "mm", "b") and not currency and (w.islower() if lw != "b" else not attached):
+                pass  # 400m is metres, 10 mm millimetres; 1.2b is a billion
             else:
                 sx.mag = _MAG[lw]
-                sx.end = m.end()
-                p = m.end()
+                sx.end = sx.mag_end = p = m.end()
                 q = p
                 while q < len(text) and q - p < 2 and text[q] in _SPACES:
                     q += 1
-                if q < len(text) and (text[q].isalpha() or text[q] in "%$"):
+                c = text[q : q + 1]
+                if c and (_HAN.match(c) or c in "%％"):
+                    _zh_suffix(text, p, sx)
+                    return sx
+                if c and (c.isalpha() or c in "%$"):
                     p = q
-                    lc = text[p].lower()
+                    lc = c.lower()
                 else:
                     return sx
     if text[p : p + 1] == "-" and text[p + 1 : p + 2].isalpha():
         p += 1
         lc = text[p].lower()
     rx = _EN_UNIT.get(lc)
-    if rx is None:
-        if attached:
-            sx.stamp = "name"
-        return sx
-    m = rx.match(text, p)
+    m = rx.match(text, p) if rx is not None else None
     if m is None:
         if attached and sx.mag == 1.0:
             sx.stamp = "name"  # 5G, 180ml, 3D: a name, not a quantity
@@ -580,11 +616,54 @@ def _suffix(text: str, end: int, currency: bool) -> _Suffix:
     sx.unit = _EN_UNIT_OF[m.lastgroup]  # type: ignore[index]
     sx.word = m.group().lower()
     sx.end = m.end()
+    if sx.mag == 1.0 and sx.unit[2] == "money":
+        after = _EN_MAG_AFTER.match(text, sx.end)
+        if after is not None:  # 75 USD million
+            sx.mag = _MAG[after.group("w").lower()]
+            sx.end = after.end()
+            return sx
     r = _EN_RATE.match(text, sx.end)
     if r is not None:
         sx.per = RATE_PER[r.group("per").lower()]
         sx.rate_end = r.end()
     return sx
+
+
+_EN_MAG_AFTER = re.compile(r"[ ]{1,2}(?P<w>million|billion|trillion|thousand|mn|bn)(?![A-Za-z])", re.IGNORECASE)
+
+
+def _zh_suffix(text: str, pos: int, sx: _Suffix) -> None:
+    """The Chinese part of :func:`_suffix`: 万/亿, 多/余, unit or time-stamp word, rate, 左右."""
+    m = _ZH_SUFFIX.match(text, pos)
+    if m is None or m.end() == pos:
+        return
+    if m.group("mag") is not None:
+        sx.mag *= _MAG[m.group("mag")]
+        sx.end = sx.mag_end = m.end("mag")
+    w = m.group("w")
+    if w is None and m.group("pp") is not None:
+        sx.word = "个百分点"
+        sx.unit = ZH_UNITS[sx.word]
+        sx.end = m.end("pp")
+        return
+    tail = m.group("tail")
+    if w is not None:
+        if _ZH_WORD[w] == "stamp":
+            sx.stamp = w
+            return
+        sx.word = w
+        sx.unit = ZH_UNITS[w]
+        sx.end = m.end("w")
+        if m.group("per") is not None:
+            sx.per = RATE_PER[m.group("per")]
+            sx.rate_end = m.end("per")
+        if tail is not None:
+            if tail in "多余餘":
+                sx.tail_end = m.end("tail")
+            else:
+                sx.approx = True
+    elif tail is not None and tail not in "多余餘":
+        sx.approx = True
 
 
 def _finish(
@@ -618,11 +697,13 @@ def _finish(
         unit, factor, form = sx.unit
         word = sx.word
         if sx.end - len(word) >= 0 and _HAN.match(word[:1]):
-            ok = _zh_unit_ok(text, start, sx.end, word, value, seq)
+            ok = _zh_unit_ok(text, start, sx.end, word, value, seq, factor)
             if ok is None:
                 return None
-            if ok != 1.0:
-                factor = ok
+            factor = ok
+            if word in ("成", "成") and text[sx.end : sx.end + 1] == "半":
+                value += 0.5  # 三成半 -> 35 %
+                new_end = sx.end + 1
             if word == "打":
                 value *= 12
                 unit, form, factor = None, "number", 1.0
@@ -641,11 +722,14 @@ def _finish(
                 new_end = sx.rate_end
         if sx.tail_end and form in ("measure", "multiple", "count", "money"):
             new_end = sx.tail_end
-    if currency is not None and form != "money":
-        if has_unit:
-            return None
-        unit, factor = currency
-        form, has_unit = "money", True
+    if currency is not None:
+        if form == "money" and unit != currency[0]:
+            unit, factor, form, has_unit, new_end = None, 1.0, "number", False, sx.mag_end or end
+        if form != "money":
+            if has_unit:
+                return None
+            unit, factor = currency
+            form, has_unit = "money", True
     if not has_unit:
         if seq or (single_zh and mag == 1.0 and not _isolated(text, start, end)):
             return None  # 一九九一: digits read one by one; 统一: a word
@@ -665,12 +749,41 @@ def _finish(
     elif unit == "years" and (seq or (year_like and 1900 <= value <= 2100)):
         return None  # 2022年, 二〇二二年
     if not approx and start > 0:
-        approx = _APPROX_BEFORE.search(text, max(0, start - 16), start) is not None
+        approx = _approx_before(text, start)
     return _Raw(start, new_end, value * mag, unit, form, approx, mag, factor, has_unit)
 
 
-def _zh_unit_ok(text: str, start: int, after: int, word: str, value: float, seq: bool) -> float | None:
-    """The factor to use for a Chinese unit word, 1.0 as in the table, None when the word is not a unit here.
+_APPROX_ZH = ("约", "近", "大约", "将近", "接近", "约为", "大概", "約", "將近")
+_APPROX_EN = ("about", "around", "nearly", "approximately", "roughly", "some", "almost", "approx.", "approx",
+              "close to")  # fmt: skip
+
+
+def _approx_before(text: str, start: int) -> bool:
+    """约 / 近 / about / nearly right before the number (a plain string test: this runs for every number)."""
+    p = text[start - 1]
+    if p in " \u3000\xa0":
+        before = text[max(0, start - 16) : start].rstrip()
+        if not before:
+            return False
+        p = before[-1]
+    else:
+        before = text[max(0, start - 16) : start]
+    if _HAN.match(p):
+        return before.endswith(_APPROX_ZH)
+    if not p.isalpha():
+        return False
+    low = before.lower()
+    for w in _APPROX_EN:
+        if low.endswith(w):
+            k = len(low) - len(w)
+            return k == 0 or not low[k - 1].isalpha()
+    return False
+
+
+def _zh_unit_ok(
+    text: str, start: int, after: int, word: str, value: float, seq: bool, factor: float
+) -> float | None:
+    """The factor to use for a Chinese unit word (``factor`` from the table), None when it is not a unit here.
 
     Rejects classifiers that begin a longer word (一次性, 一部分), reads 成
     and 折 as percentages (七成 = 70 %, 八折 = 80 %, 75折 = 75 %) only where
@@ -680,12 +793,12 @@ def _zh_unit_ok(text: str, start: int, after: int, word: str, value: float, seq:
     if word == "成":
         if value > 10 or (nxt and nxt not in _CHENG_OK and _HAN.match(nxt) is not None):
             return None
-        return 1.0
+        return factor
     if word == "折":
         prev = text[start - 1 : start]
-        if value == 10 or (nxt and nxt not in _ZHE_OK and _HAN.match(nxt) is not None and prev != "打"):
+        if value == 10 or value >= 100 or (nxt and nxt not in _ZHE_OK and _HAN.match(nxt) is not None and prev != "打"):
             return None
-        return 0.1 if value > 10 else 1.0
+        return 1.0 if value > 10 else factor  # 75折 -> 75 %, 八折 -> 80 %
     if seq:
         return None
     if word == "打" and nxt in _DA_VERB:
@@ -694,7 +807,7 @@ def _zh_unit_ok(text: str, start: int, after: int, word: str, value: float, seq:
         return None
     if word in ("家", "户") and value == 1 and nxt in ("乡", "人", "庭"):
         return None
-    return 1.0
+    return factor
 
 
 def _times_is_multiple(text: str, start: int, end: int) -> bool:
@@ -723,7 +836,7 @@ def _list_number(text: str, start: int, end: int, is_int: bool) -> bool:
     p = text[start - 1 : start]
     if p and p in "(（" and n in ")）":
         return True
-    if is_int and n in ".．)）":
+    if is_int and n in ".．)）" and len(text) > end + 1:
         line_start = text.rfind("\n", 0, start) + 1
         if not text[line_start:start].strip():
             return not text[end + 1 : end + 2].isdigit()
@@ -768,18 +881,18 @@ def _english(text: str, m: re.Match[str]) -> list[_Raw]:
         lead = neg and num.i == 0
         if lead:
             s = base
-        if num.j - num.i == 1:
+        value = -num.value if lead else num.value
+        is_int = not num.fraction and value == int(value)
+        r = _finish(text, s, e, value, is_int, False, False, False, False, span)
+        if r is None:
+            continue
+        if num.j - num.i == 1 and not r.has_unit:
             if first == "one" and (_ONE_BEFORE.search(text, max(0, s - 10), s) or _ONE_AFTER.match(text, e)):
                 continue
             if first == "zero" and text[e : e + 1] == "-":
                 continue
             if first == "half" and (_HALF_BEFORE.search(text, max(0, s - 10), s) or _HALF_AFTER.match(text, e)):
                 continue
-        value = -num.value if lead else num.value
-        is_int = not num.fraction and value == int(value)
-        r = _finish(text, s, e, value, is_int, False, False, False, False, span)
-        if r is None:
-            continue
         if num.fraction and r.unit is None:
             r.form = "fraction"
         out.append(r)
@@ -906,6 +1019,8 @@ def _half(text: str, m: re.Match[str]) -> _Raw | None:
     start, end = m.span()
     word = m.group()
     if word in ("对折", "對折"):
+        if text[start - 1 : start] != "打":
+            return None  # 对折 alone also means folding in half
         return _Raw(start, end, 50.0, "%", "percent", has_unit=True)
     if word == "半":
         nxt = text[end : end + 1]
@@ -940,26 +1055,63 @@ def _percent_of(text: str, m: re.Match[str]) -> _Raw | None:
 
 
 def _merge(text: str, raws: list[_Raw]) -> list[_Raw]:
-    """Join '5%-6%', '3-5万', 'between 3 and 5 million' into ranges and '3 dollars 50 cents' into one amount."""
+    """Join neighbours that are one mention.
+
+    Ranges ('5%-6%', '3-5万', 'between 3 and 5 million'), fractions written
+    with words ('one out of three'), compound numbers ('3 hundred and 21'),
+    and amounts with a minor unit ('3 dollars 50 cents', '五元三毛').
+    """
     out: list[_Raw] = []
     i, n = 0, len(raws)
-    while i < n:
-        a = raws[i]
+    a = raws[0]
+    while True:
         if i + 1 < n:
             b = raws[i + 1]
-            if b.start - a.end <= 5:
-                merged = _range(text, a, b)
+            if b.start - a.end <= 8:
+                merged = _range(text, a, b) or _word_fraction(text, a, b) or _compound(text, a, b)
                 if merged is not None:
-                    out.append(merged)
-                    i += 2
+                    a = merged
+                    i += 1
                     continue
-        if a.form == "money" and a.mag == 1.0 and a.number == int(a.number) and a.unit in ("USD", "CNY", "EUR", "GBP"):
+        if a.form == "money" and a.mag == 1.0 and a.number == int(a.number):
             _cents(text, a)
             while i + 1 < n and raws[i + 1].start < a.end:
                 i += 1
         out.append(a)
         i += 1
-    return out
+        if i >= n:
+            return out
+        a = raws[i]
+
+
+_OVER = re.compile(r"\s+(?:over|out\s+of)\s+$", re.IGNORECASE)
+_AND_GAP = re.compile(r"\s+(?:and\s+)?$", re.IGNORECASE)
+
+
+def _word_fraction(text: str, a: _Raw, b: _Raw) -> _Raw | None:
+    """'one out of three', '1 over 20': a fraction; not '2000 over 3 years' (a unit follows)."""
+    if a.has_unit or b.has_unit or a.form != "number" or b.form != "number" or b.number == 0 or a.high or b.high:
+        return None
+    gap = text[a.end : b.start]
+    if not _OVER.fullmatch(gap) and not _OVER.match(" " + gap.strip() + " "):
+        return None
+    if "over" in gap.lower() and text[b.end : b.end + 2].strip()[:1].isalpha():
+        return None
+    value = a.number / b.number
+    return _Raw(a.start, b.end, value, None, "fraction", a.approx)
+
+
+def _compound(text: str, a: _Raw, b: _Raw) -> _Raw | None:
+    """'3 hundred and 21', '4 thousand 3 hundred': a number written in parts, each smaller than the last."""
+    if a.has_unit or a.mag < 100 or b.form not in ("number", "money", "measure", "count") or a.high or b.high:
+        return None
+    if b.number >= a.mag or b.mag >= a.mag or b.number <= 0:
+        return None
+    if not _AND_GAP.fullmatch(text, a.end, b.start) or text[b.start : b.start + 1].isalpha():
+        return None
+    number = a.number + b.number
+    r = _Raw(a.start, b.end, number, b.unit, b.form, a.approx or b.approx, b.mag, b.factor, b.has_unit)
+    return r
 
 
 def _range(text: str, a: _Raw, b: _Raw) -> _Raw | None:
@@ -994,11 +1146,18 @@ def _range(text: str, a: _Raw, b: _Raw) -> _Raw | None:
 
 def _cents(text: str, a: _Raw) -> None:
     """'3 dollars 50 cents', '15 dollars and 50.', '五元三毛': fold the minor unit into the amount."""
-    if a.unit == "CNY":
-        m = _ZH_SUBUNIT.match(text, a.end)
-        if m is None:
-            return
+    nxt = text[a.end : a.end + 1]
+    if not nxt or nxt in "，。、；：,;:!?)）\n":
+        return
+    if a.unit == "CNY" and (m := _ZH_SUBUNIT.match(text, a.end)) is not None:
         extra = _digit(m.group("j")) / 10 + (_digit(m.group("f")) / 100 if m.group("f") else 0.0)
+    elif a.unit == "USD" and (m := _ZH_CENTS.match(text, a.end)) is not None:
+        z = numerals_zh.parse(m.group("c"))
+        if z is None:
+            return
+        extra = z.value / 100
+    elif not a.unit or a.unit not in ("USD", "EUR", "GBP", "CNY", "CAD", "AUD", "HKD"):
+        return
     else:
         m = _CENTS_AFTER.match(text, a.end)
         if m is None:

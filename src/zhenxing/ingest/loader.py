@@ -217,16 +217,27 @@ def _walk(folder: Path) -> list[Path]:
             if file_name.startswith("."):
                 continue
             candidate = Path(root) / file_name
-            if not is_metadata_file(candidate) and candidate.is_file():
+            if not is_metadata_file(candidate) and not _is_folder_notes(candidate) and candidate.is_file():
                 found.append(candidate)
     return sorted(found, key=lambda item: item.relative_to(folder).as_posix())
+
+
+_FOLDER_NOTES = ("readme", "sources", "license", "licence", "changelog")
+
+
+def _is_folder_notes(path: Path) -> bool:
+    """A corpus folder's own notes (README.md, SOURCES.md): about the documents, not one of them.
+
+    Named on the command line, such a file is ingested like any other.
+    """
+    return path.stem.lower() in _FOLDER_NOTES and path.suffix.lower() in (".md", ".txt", ".rst", "")
 
 
 def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputError]]:
     """Expand files, folders and glob patterns into document files, in a deterministic order.
 
     Folders are walked recursively (sorted, skipping hidden files and folders,
-    ``*.meta.yaml`` sidecars and manifest CSVs); a pattern is expanded with
+    ``*.meta.yaml`` sidecars, manifest CSVs and README/SOURCES notes); a pattern is expanded with
     ``**`` support; the same file named twice is kept once.  A path that does
     not exist, a pattern that matches nothing or a folder without documents
     becomes an ``InputError`` in the second list instead of stopping the rest.
@@ -261,6 +272,8 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[InputError]]:
                 candidate = Path(match)
                 if candidate.is_dir():
                     documents.extend(_walk(candidate))
+                elif _is_folder_notes(candidate):
+                    continue
                 elif (
                     candidate.is_file()
                     and not is_metadata_file(candidate)
