@@ -215,12 +215,13 @@ def facts_table(facts: Iterable[Fact], *, title: str | None = None) -> Table:
     from rich.text import Text
 
     table = Table(title=title, show_lines=False, expand=False)
-    table.add_column("id", no_wrap=True, style="dim")
-    table.add_column("doc", no_wrap=True, max_width=24, overflow="ellipsis")
+    # Narrow terminals squeeze the id and document name first, never the facts themselves.
+    table.add_column("id", style="dim", overflow="fold", min_width=8)
+    table.add_column("doc", max_width=24, overflow="fold", min_width=6)
     table.add_column("value", justify="right", no_wrap=True)
-    table.add_column("indicator / label", max_width=34, overflow="fold")
+    table.add_column("indicator / label", max_width=34, overflow="fold", min_width=12)
     table.add_column("period", no_wrap=True)
-    table.add_column("region", max_width=14, overflow="ellipsis")
+    table.add_column("region", max_width=14, overflow="ellipsis", min_width=8)
     table.add_column("kind", no_wrap=True)
     table.add_column("change", no_wrap=True)
     for f in facts:

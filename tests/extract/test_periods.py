@@ -84,6 +84,7 @@ def only(text: str, date: str | None) -> PeriodMention:
         ("Q3 2021", None, [("Q3 2021", "2021-Q3")]),
         ("Apr 16, 2024", None, [("Apr 16, 2024", "2024-04")]),
         ("May 2022", None, [("May 2022", "2022-05")]),
+        ("on 4 May 2022", None, [("4 May 2022", "2022-05")]),
         # relative to the document's date
         ("今年一季度", D004, [("今年一季度", "2022-Q1")]),
         ("今年一季度", None, [("今年一季度", None)]),

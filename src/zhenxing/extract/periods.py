@@ -106,7 +106,7 @@ _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 
 
 def _yref(p: str) -> str:
-    """ "of 2022" / "of this year" / "of the year" after a quarter, a half or a month range."""
+    """The year after "of" in "the first quarter of 2022" / "of this year" / "of the year"."""
     return (
         rf"(?:(?:the\s+)?(?:year\s+)?(?P<{p}y>{_YEAR})"
         rf"|(?P<{p}rel>this|last|next|the\s+current|the\s+previous|the\s+past|the)\s+year)"
@@ -292,7 +292,7 @@ _EN_HEADS = [
     r"q[1-4]",
     r"h[12]\s",
     _MONTH_WORD,
-    *(d + r"\d?(?:st|nd|rd|th)?\s+" + _MONTH_WORD for d in "0123"),
+    *(d + r"\d?(?:st|nd|rd|th)?\s+" + _MONTH_WORD for d in "0123456789"),
     r"past\s|last\s|previous\s|recent\s",
     r"next\s|coming\s|following\s|upcoming\s",
     r"in\s+(?:recent\s|the\s+past\s|" + _EN_NUMBER_WORD + r")",

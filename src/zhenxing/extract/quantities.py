@@ -87,7 +87,7 @@ _MASTER = re.compile(
             r"(?P<cur>[$£€¥￥₿₹₩₽])",
             rf"(?P<num>(?:(?<![\w.%\-−－])[-−－](?=[0-9０-９.])|[负負](?=[0-9０-９{_ZD}十]))?"
             rf"(?:{_NUM}{_ZGLUE}*{_EXP}|{_ZCHAR}{_ZGLUE}+|(?:(?<=[\s(\-−])|(?<![\s\S]))[.．]{_D}+|{_ZSINGLE}))",
-            rf"(?P<half>一半|半数|半數|半百|对折|對折|半(?=[成折](?![品本])))",
+            r"(?P<half>一半|半数|半數|半百|对折|對折|半(?=[成折](?![品本])))",
             rf"(?P<vulgar>[{_VULGAR}])",
             r"(?P<pct>(?:百万万|百万|千万|万万|[百佰千仟万萬])[ ]{0,3}分[ ]{0,3}之)",
         ]
@@ -207,8 +207,13 @@ _MONTH_AFTER = re.compile(
     r"\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
 )
-_NO_BEFORE = re.compile(r"(?:\bNo\.?|\bNos\.?|\bnrs?\.|\bNumber|#|Article|Chapter|Section|Phase|Room|Tel\.?|电话)\s*$")
-_ONE_BEFORE = re.compile(r"\b(?:the|this|that|which|each|every|any|no|another|only|one|such)\s+$", re.IGNORECASE)
+_NO_BEFORE = re.compile(
+    r"(?:\bNo\.?|\bNos\.?|\bnrs?\.|\bNumber|#|Article|Chapter|Section|Phase|Room|Tel\.?|电话|\bID|码|号|號|编号|证)"
+    r"\s*[:：]?\s*$"
+)
+_ONE_BEFORE = re.compile(
+    r"\b(?:the|this|that|which|each|every|any|no|another|only|one|such|one\s+by|all\s+in)\s+$", re.IGNORECASE
+)
 _ONE_AFTER = re.compile(
     r"\s*(?:-\s*(?!(?:" + _EW + r")\b)[a-z]|of\b|another\b|by\s+one\b|or\s+(?:another|two|more)\b)", re.IGNORECASE
 )
@@ -432,7 +437,7 @@ def _context_rejects(text: str, start: int) -> bool:
     p = text[j - 1]
     if p == "第":
         return True
-    if p in ".Oo#rRe话rlnm":
+    if p in ".Oo#rRe话rlnmD:：码号號证":
         return bool(_NO_BEFORE.search(text, max(0, j - 10), start))
     return False
 
@@ -445,9 +450,11 @@ def _number(text: str, m: re.Match[str]) -> _Raw | None:
         if p.isascii():
             if p.isalpha() or p in "_@#" or (p in "-‐" and _name_before(text, start)):
                 return None  # PM2.5, G20, COVID-19: digits glued to a name
-            if p in " .#" and _context_rejects(text, start):
+            if p in " .#:" and _context_rejects(text, start):
                 return None
-        elif p == "第" or (p == "\u3000" and _context_rejects(text, start)):
+            if p in "\"'" and text[start - 2 : start - 1] == "=":
+                return None  # height="2142": an HTML attribute
+        elif p == "第" or (p in "\u3000：码号號证" and _context_rejects(text, start)):
             return None
     nxt = text[end : end + 6]
     if "分" in nxt or "又" in nxt:
@@ -538,6 +545,7 @@ class _Suffix:
         self.tail_end = 0
 
 
+_AFTER_GE = frozenset("万亿萬億") | {w[0] for w, u in ZH_UNITS.items() if u[2] == "money"}
 _POSTFIX_MONEY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY", "₹": "INR", "₩": "KRW", "₽": "RUB",
                   "₿": "BTC", "₡": "CRC", "₾": "GEL", "₭": "LAK"}  # fmt: skip
 
@@ -681,6 +689,12 @@ def _finish(
 ) -> _Raw | None:
     """Read magnitude and unit after a number, apply the not-a-quantity rules, build the record."""
     sx = _suffix(text, end, currency is not None)
+    if sx.word in ("个", "個") and text[sx.end : sx.end + 1] in _AFTER_GE:
+        # 20个比特币, 5个亿: the classifier stands before a currency or a magnitude
+        sx2 = _suffix(text, sx.end, currency is not None)
+        if (sx2.unit is not None and sx2.unit[2] == "money") or (sx2.unit is None and not sx2.stamp and sx2.mag != 1.0):
+            sx2.mag *= sx.mag
+            sx = sx2
     if sx.stamp:
         if sx.stamp in ("点", "點", "路", "版", "级", "楼") and not is_int:
             pass
@@ -801,6 +815,8 @@ def _zh_unit_ok(
         return 1.0 if value > 10 else factor  # 75折 -> 75 %, 八折 -> 80 %
     if seq:
         return None
+    if len(word) == 1 and nxt == word and _is_classifier(word):
+        return None  # 一辆辆, 一项项: "one after another", not a count
     if word == "打" and nxt in _DA_VERB:
         return None
     if word == "次" and nxt == "性":
@@ -808,6 +824,12 @@ def _zh_unit_ok(
     if word in ("家", "户") and value == 1 and nxt in ("乡", "人", "庭"):
         return None
     return factor
+
+
+def _is_classifier(word: str) -> bool:
+    """Whether a Chinese unit word is a classifier (个, 项, 辆 …)."""
+    unit = ZH_UNITS.get(word)
+    return unit is not None and unit[2] == "count"
 
 
 def _times_is_multiple(text: str, start: int, end: int) -> bool:
@@ -886,6 +908,8 @@ def _english(text: str, m: re.Match[str]) -> list[_Raw]:
         r = _finish(text, s, e, value, is_int, False, False, False, False, span)
         if r is None:
             continue
+        if span[toks[num.i][1]].isupper() and _title_name(text, s, r):
+            continue
         if num.j - num.i == 1 and not r.has_unit:
             if first == "one" and (_ONE_BEFORE.search(text, max(0, s - 10), s) or _ONE_AFTER.match(text, e)):
                 continue
@@ -897,6 +921,22 @@ def _english(text: str, m: re.Match[str]) -> list[_Raw]:
             r.form = "fraction"
         out.append(r)
     return out
+
+
+def _title_name(text: str, start: int, r: _Raw) -> bool:
+    """'One Belt and Two Areas', 'the Six Key Tasks', '14th Five-Year Plan': a capitalised number word
+    inside a sentence (or right after a quote mark) begins a name."""
+    if _TITLE_PLAN.match(text, start):
+        return True
+    j = start
+    while j > 0 and text[j - 1] in " \t\xa0":
+        j -= 1
+    if j == 0 or text[j - 1] in ".!?\n:;":
+        return False
+    return not r.has_unit or r.unit == "years"
+
+
+_TITLE_PLAN = re.compile(r"[A-Z][a-z]+[- ]Year\s+Plan", re.ASCII)
 
 
 def _fraction(text: str, start: int) -> _Raw | None:

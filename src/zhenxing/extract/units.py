@@ -226,6 +226,8 @@ EN_UNITS: list[tuple[list[str], Unit]] = [
     ([r"months?"], ("months", 1, "measure")),
     ([r"hours?"], ("hours", 1, "measure")),
     ([r"weeks?"], ("weeks", 1, "measure")),
+    ([r"minutes?"], ("minutes", 1, "measure")),
+    ([r"seconds?"], ("seconds", 1, "measure")),
     ([r"people", r"persons?", r"person-times", r"residents"], ("people", 1, "count")),
     ([r"households?", r"families"], ("households", 1, "count")),
     ([r"enterprises", r"companies", r"firms"], ("enterprises", 1, "count")),
