@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
                 passed += 1
             elif shown < args.failures:
                 shown += 1
-                print(f"  FAIL {case['Input'][:100]!r}\n       expected {exp} found {got} {[q.text for q in qs]}")
+                print(
+                    f"  FAIL {case['Input'][:100]!r}\n       expected {exp} found {got} {[q.text for q in qs]}"
+                )
         total += len(cases)
         passed_all += passed
         share = passed / len(cases)

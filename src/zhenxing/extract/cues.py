@@ -33,7 +33,7 @@ CMP_AFTER = [
 # --- changes ---------------------------------------------------------------
 _UP_EN = r"increas\w*|ris\w*|rose|grow\w*|grew|growth|up|climb\w*|jump\w*|surg\w*|expand\w*|rais\w*|boost\w*|gain\w*|add\w*|higher"
 _DOWN_EN = r"decreas\w*|declin\w*|drop\w*|fall\w*|fell|reduc\w*|cut\w*|down|lower\w*|sav\w*|shrank|shrink\w*|slash\w*|contract\w*|narrow\w*"
-_UP_ZH = r"增长|增加|上涨|上升|提高|提升|增|涨|扩大|回升"
+_UP_ZH = r"增长|增加(?!值)|上涨|上升|提高|提升|增(?!加值)|涨|扩大|回升"
 _DOWN_ZH = r"下降|减少|降低|缩减|压减|压缩|缩短|下滑|回落|节省|节约|减|降|缩小"
 
 # A change verb somewhere before the figure in its clause (English allows a

@@ -259,6 +259,8 @@ def _sentence_facts(
             if previous[1] == "delta" and unit == "%":
                 unit = "percentage_point"
         previous = (q.end, change, value if change != "level" else 0)
+        if mention_id and not _compatible(taxonomy()[mention_id].unit, unit, change):
+            mention, mention_id = None, None  # "benefiting 2,800 enterprises" does not measure "direct fiscal funds"
         period = _period_for(sentence, q, clause, periods, ctx, unit, mention_id)
         kind = _kind(sentence, before, q, mention_id, unit, change, period, future, ctx, clause[1])
         region = _region_for(sentence, q, clause, ctx, kind, unit, mention_id)
@@ -286,6 +288,30 @@ def _sentence_facts(
             )
         )
     return out
+
+
+_UNIT_GROUPS = (
+    {"CNY", "USD"},
+    {"people", "households"},
+    {"items", "enterprises"},
+    {"ha", "m2", "km2"},
+    {"km", "m"},
+    {"t"},
+    {"%", "percentage_point", "times"},
+    {"years", "days"},
+    {"ug/m3"},
+    {"kw"},
+)
+
+
+def _compatible(indicator_unit: str | None, unit: str | None, change: str) -> bool:
+    """Whether a figure in ``unit`` can measure an indicator kept in ``indicator_unit``."""
+    if indicator_unit is None or unit is None or unit == indicator_unit:
+        return True
+    if change == "growth" or unit == "percentage_point" and change == "delta":
+        return unit in ("%", "percentage_point")
+    base = unit.split("/")[0]
+    return any(base in group and indicator_unit in group for group in _UNIT_GROUPS)
 
 
 def _round(value: float) -> float:
@@ -403,7 +429,9 @@ _MODIFIERS = {"urban": ("urban", "城镇", "城市"), "rural": ("rural", "农村
 def _respective_indicator(sentence: str, mention: IndicatorMention, qs: list[Quantity], index: int) -> str:
     """For "urban and rural ... rose 6.6% and 10.1% respectively", the i-th figure gets the i-th modifier."""
     order: list[tuple[int, str]] = []
-    low = sentence[max(0, mention.start - 12) : mention.end + 40].lower()
+    # Chinese puts the modifiers before the name (城镇和农村居民…), English after (… of urban and rural residents).
+    reach = 0 if _CJK.match(mention.text[:1]) else 40
+    low = sentence[max(0, mention.start - 12) : mention.end + reach].lower()
     for key, words in _MODIFIERS.items():
         positions = [low.find(w) for w in words if low.find(w) >= 0]
         if positions:
@@ -580,9 +608,9 @@ def _period_for(
         before = [p for p in usable if p.end <= q.start]
         chosen = before[-1] if before else usable[0]
     if chosen is not None:
-        if chosen.period is None and getattr(chosen, "kind", "") == "full_year":
+        if (chosen.period is None and getattr(chosen, "kind", "") == "full_year") or chosen.text in _YEAR_PARTS:
             # 全年 / "the whole year": the year the section or paragraph is about.
-            return ctx.paragraph_period or ctx.section_period or (str(ctx.doc_year) if ctx.doc_year else None)
+            return ctx.paragraph_period or ctx.section_period or chosen.period or (str(ctx.doc_year) if ctx.doc_year else None)
         if chosen.period and _DAY_IN_DATE.search(chosen.text):
             return _year_part(chosen.period)  # "on August 30, 2013": an event's date, the year is the period
         return chosen.period
@@ -595,6 +623,8 @@ def _period_for(
     return ctx.paragraph_period or ctx.section_period
 
 
+# 年末 / 年底 / 全年: a part of the year the section is about (a communiqué on 2023 is dated 2024).
+_YEAR_PARTS = frozenset({"全年", "年末", "年底", "年初", "年内", "当年", "年中"})
 _DAY_IN_DATE = re.compile(r"\d{1,2}\s*(?:日|号|st|nd|rd|th)|[A-Za-z]+\.?\s+\d{1,2},\s*\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}")
 
 
@@ -641,9 +671,12 @@ def _kind(
         return "target"
     if programme or clause_achieved:
         return "result"
+    if over and unit in _STATISTIC_UNITS:
+        return "result"  # a money or tonnage figure of a past year, stated plainly: a measured outcome
     return "other"
 
 
+_STATISTIC_UNITS = frozenset({"CNY", "USD", "t", "%", "ha", "kw"})
 _OCCURRENCE = re.compile(r"次$|^(?:twice|thrice|once)$|\btimes$", re.IGNORECASE)
 _STRUCTURE_NOUN = re.compile(
     r"^\s*(?:[a-z\-]+\s+){0,2}(?:aspects?|assignments?|points?|fronts?|respects?|requirements?|priorities|dimensions?|"
@@ -686,6 +719,8 @@ def _region_for(
     country = [r for r in find_regions(sentence[clause[0] : q.start]) if r.level == "country"]
     if country:
         return country[-1].name
+    if kind == "other" and not indicator:
+        return None  # a descriptive figure names its place in its own clause or has none
     names = {r.name for r in places}
     if len(names) == 1 and places[0].end <= q.start and q.start - places[0].end <= 150:
         return places[0].name
@@ -694,10 +729,17 @@ def _region_for(
     return ctx.paragraph_region or ctx.default_region
 
 
+_LABEL_TRIM = re.compile(
+    r"(?:比上年|比上年末|同比|较上年|year[\s-]on[\s-]year|by|of|was|were|is|are|reached|hit|to|达到?|为|增长|增加|下降|减少|上涨|"
+    r"rose|increased|decreased|fell|grew|about|nearly|more\s+than|over|约|近|超过|\s)+$",
+    re.IGNORECASE,
+)
+
+
 def _label(sentence: str, q: Quantity, clause: tuple[int, int], lang: str) -> str:
-    """The text's own words for the figure when no taxonomy name is found: its clause, trimmed."""
-    text = sentence[clause[0] : clause[1]].strip()
-    if len(text) > 80:
-        start = max(clause[0], q.start - 40)
-        text = sentence[start : min(clause[1], q.end + 40)].strip()
-    return text
+    """The text's own words for the figure when no taxonomy name fits: what precedes it in its clause."""
+    head = _LABEL_TRIM.sub("", sentence[clause[0] : q.start]).strip(" ,，;；:：")
+    if len(head) >= 2:
+        return head[-60:].strip()
+    tail = sentence[q.end : clause[1]].strip(" ,，;；:：。.")
+    return (tail[:60] or q.text).strip()

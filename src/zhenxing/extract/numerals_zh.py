@@ -59,7 +59,9 @@ def _tokens(s: str) -> list[tuple[str, float]] | None:
         c = s[i]
         if c in _ASCII_DIGITS:
             j = i + 1
-            while j < n and (s[j] in _ASCII_DIGITS or (s[j] == "," and j + 1 < n and s[j + 1] in _ASCII_DIGITS)):
+            while j < n and (
+                s[j] in _ASCII_DIGITS or (s[j] == "," and j + 1 < n and s[j + 1] in _ASCII_DIGITS)
+            ):
                 j += 1
             if j + 1 < n and s[j] == "." and s[j + 1] in _ASCII_DIGITS:
                 j += 1

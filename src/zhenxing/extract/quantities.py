@@ -112,7 +112,9 @@ _TRIGGER = re.compile(
 
 _EN_WORDS = sorted(numerals_en.ALL_WORDS, key=len, reverse=True)
 _EN_START = sorted(
-    [*numerals_en.ONES, *numerals_en.TEENS, *numerals_en.TENS, "half", "twice", "thrice"], key=len, reverse=True
+    [*numerals_en.ONES, *numerals_en.TEENS, *numerals_en.TENS, "half", "twice", "thrice"],
+    key=len,
+    reverse=True,
 )
 _EW = "|".join(_EN_WORDS)
 _EN_RUN = (
@@ -168,12 +170,12 @@ _MAG = {
 }  # fmt: skip
 _ZH_STAMPS = {
     "月", "日", "号", "號", "时", "時", "点", "點", "季度", "届", "屆", "世纪", "年代", "中全会", "级", "楼", "版",
-    "号线", "次会议", "年底", "年初", "年末", "年度", "年中",
+    "号线", "次会议", "年底", "年初", "年末", "年度", "年中", "分", "秒",
 }  # fmt: skip
 _ZH_WORD = {**{w: "stamp" for w in _ZH_STAMPS}, **{w: "unit" for w in ZH_UNITS}}
 _ZH_SUFFIX = re.compile(
     r"[ \u3000]{0,4}(?P<mag>万亿|萬億|[万萬亿億])?"
-    r"(?P<vague>[多余餘][ ]?)?"
+    r"(?P<vague>[多余餘几幾][ ]?)?"
     rf"(?:(?P<pp>[个個]?[ ]{{0,3}}百[ ]{{0,3}}分[ ]{{0,3}}[点點])|(?P<w>{trie(_ZH_WORD)}))?"
     rf"(?:[ ]?(?:/|／|每)[ ]?(?P<per>{trie([w for w in RATE_PER if not w.isascii()])}))?"
     r"(?P<tail>[多余餘]|[ ]?(?:左右|上下))?"
@@ -187,7 +189,9 @@ _EN_RATE = re.compile(
     rf"[ ]?(?:/|per[ ]+)[ ]?(?P<per>{'|'.join(sorted((w for w in RATE_PER if w.isascii()), key=len, reverse=True))})s?(?![A-Za-z])",
     re.IGNORECASE,
 )
-_EN_ORDINAL = re.compile(r"(?:st|nd|rd|th|s)(?![A-Za-z])|[ ]?(?:a\.m\.|p\.m\.|am|pm)(?![A-Za-z])", re.IGNORECASE)
+_EN_ORDINAL = re.compile(
+    r"(?:st|nd|rd|th|s)(?![A-Za-z])|[ ]?(?:a\.m\.|p\.m\.|am|pm)(?![A-Za-z])", re.IGNORECASE
+)
 _SPACES = " \t\u00a0\u3000"
 _NO_SUFFIX = frozenset("，。、；：,;:)）」》\n\r\"“”'")
 
@@ -215,7 +219,8 @@ _ONE_BEFORE = re.compile(
     r"\b(?:the|this|that|which|each|every|any|no|another|only|one|such|one\s+by|all\s+in)\s+$", re.IGNORECASE
 )
 _ONE_AFTER = re.compile(
-    r"\s*(?:-\s*(?!(?:" + _EW + r")\b)[a-z]|of\b|another\b|by\s+one\b|or\s+(?:another|two|more)\b)", re.IGNORECASE
+    r"\s*(?:-\s*(?!(?:" + _EW + r")\b)[a-z]|of\b|another\b|by\s+one\b|or\s+(?:another|two|more)\b)",
+    re.IGNORECASE,
 )
 _HALF_BEFORE = re.compile(r"\b(?:first|second|latter|former|other|1st|2nd)\s*-?\s*$", re.IGNORECASE)
 _HALF_AFTER = re.compile(r"\s*-?\s*(?:year|yearly|month|hour|day|way|time)", re.IGNORECASE)
@@ -225,6 +230,10 @@ _TIMES_MULT_AFTER = re.compile(
 _TIMES_MULT_BEFORE = re.compile(
     r"(?:by|increased?|rose|grew|grown|up|expanded|reached|about|nearly|over|some|almost)\s*$", re.IGNORECASE
 )
+_RANGE_CHARS = frozenset("-—–~～至到 ")
+_RANGE_STAMP = re.compile(
+    rf"[ ]?(?:-|—|–|~|～|至|到|——)[ ]?[0-9０-９{_ZD}十]{{1,3}}[ ]?(?:月|日|号|號|时|時)"
+)
 _FROM_BEFORE = re.compile(r"(?:\bfrom|从|由)\s*$", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _CHENG_OK = frozenset("以左多的半是和与或至到、，。；：,.;:）)”\"' \n")
@@ -232,9 +241,13 @@ _ZHE_OK = frozenset("优销出以左多的是和与或至到、，。；：,.;:�
 _DA_VERB = frozenset("造赢好通击响破开出下牢掉压工卡车折算")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _CENTS_AFTER = re.compile(
-    r"\s*,?\s*(?:and\s+)?(?P<n>[0-9]{1,2}|(?:" + "|".join(numerals_en.TENS) + r")(?:[\s-](?:"
+    r"\s*,?\s*(?:and\s+)?(?P<n>[0-9]{1,2}|(?:"
+    + "|".join(numerals_en.TENS)
+    + r")(?:[\s-](?:"
     + "|".join(w for w in numerals_en.ONES if w not in ("zero", "nought", "naught", "nil"))
-    + r"))?|" + "|".join([*numerals_en.ONES, *numerals_en.TEENS]) + r")(?:\s+cents?)?(?=\s*(?:[.!?;,]|$))",
+    + r"))?|"
+    + "|".join([*numerals_en.ONES, *numerals_en.TEENS])
+    + r")(?:\s+cents?)?(?=\s*(?:[.!?;,]|$))",
     re.IGNORECASE,
 )
 _ZH_CENTS = re.compile(rf"[ ]?又?[ ]?(?P<c>[0-9]{{1,2}}|[{_ZD}十]{{1,3}})[ ]?美分")
@@ -250,7 +263,9 @@ _CUR_SYMBOL = {
     "$": "USD", "£": "GBP", "€": "EUR", "¥": "CNY", "￥": "CNY", "₿": "BTC", "₹": "INR", "₩": "KRW", "₽": "RUB",
     "rmb": "CNY", "cny": "CNY", "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "hkd": "HKD", "sen": "JPY",
 }  # fmt: skip
-_CUR_PREFIX = re.compile(r"(?<![A-Za-z])(?P<p>u\.?s\.?|us|hk|c|a|au|nz|s|nt|mex|usd|aud|cad|nzd|mxn|hkd)\s?$", re.IGNORECASE)
+_CUR_PREFIX = re.compile(
+    r"(?<![A-Za-z])(?P<p>u\.?s\.?|us|hk|c|a|au|nz|s|nt|mex|usd|aud|cad|nzd|mxn|hkd)\s?$", re.IGNORECASE
+)
 _DOLLAR_PREFIX = {
     "us": "USD", "usd": "USD", "hk": "HKD", "hkd": "HKD", "c": "CAD", "cad": "CAD", "a": "AUD", "au": "AUD",
     "aud": "AUD", "nz": "NZD", "nzd": "NZD", "s": "SGD", "nt": "TWD", "mex": "MXN", "mxn": "MXN",
@@ -264,7 +279,19 @@ _PCT_DEN = {
 class _Raw:
     """A quantity while it is being built, with what the range merge needs (magnitude, unit factor)."""
 
-    __slots__ = ("start", "end", "value", "number", "unit", "form", "high", "approx", "mag", "factor", "has_unit")
+    __slots__ = (
+        "start",
+        "end",
+        "value",
+        "number",
+        "unit",
+        "form",
+        "high",
+        "approx",
+        "mag",
+        "factor",
+        "has_unit",
+    )
 
     def __init__(
         self,
@@ -495,6 +522,8 @@ def _number(text: str, m: re.Match[str]) -> _Raw | None:
         value, is_int, year_like, vague, seq = zn.value, zn.is_integer, False, zn.vague, zn.sequence
         if not seq and c0 in "百千" and len(body) > 1 and body[1] not in numerals_zh.DIGITS:
             return None  # 千万, 百万: words, not numbers
+        if c0 in "十百千万" and start and text[start - 1] in "数數几幾上成":
+            return None  # 数十个, 上百家, 成千上万: "dozens", "hundreds", not a figure
     single_zh = len(body) == 1 and c0 not in "0123456789０１２３４５６７８９"
     r = _finish(text, start, end, -value if neg else value, is_int, year_like, vague, seq, single_zh, body)
     if r is not None and r.mag == 1.0 and body[-1] in _ZH_MAG_CHARS:
@@ -503,7 +532,9 @@ def _number(text: str, m: re.Match[str]) -> _Raw | None:
 
 
 def _plain_value(t: str) -> float | None:
-    digits = t.replace(",", "").replace(" ", "").replace("\u202f", "").replace("\u00a0", "").replace("\u2009", "")
+    digits = (
+        t.replace(",", "").replace(" ", "").replace("\u202f", "").replace("\u00a0", "").replace("\u2009", "")
+    )
     try:
         if "x10^" in digits or "×10^" in digits:
             base, _, exp = digits.replace("×", "x").partition("x10^")
@@ -637,7 +668,9 @@ def _suffix(text: str, end: int, currency: bool) -> _Suffix:
     return sx
 
 
-_EN_MAG_AFTER = re.compile(r"[ ]{1,2}(?P<w>million|billion|trillion|thousand|mn|bn)(?![A-Za-z])", re.IGNORECASE)
+_EN_MAG_AFTER = re.compile(
+    r"[ ]{1,2}(?P<w>million|billion|trillion|thousand|mn|bn)(?![A-Za-z])", re.IGNORECASE
+)
 
 
 def _zh_suffix(text: str, pos: int, sx: _Suffix) -> None:
@@ -648,6 +681,8 @@ def _zh_suffix(text: str, pos: int, sx: _Suffix) -> None:
     if m.group("mag") is not None:
         sx.mag *= _MAG[m.group("mag")]
         sx.end = sx.mag_end = m.end("mag")
+    if m.group("vague") is not None and m.group("vague")[0] in "几幾":
+        sx.approx = True  # 十几个: ten-odd
     w = m.group("w")
     if w is None and m.group("pp") is not None:
         sx.word = "个百分点"
@@ -692,7 +727,9 @@ def _finish(
     if sx.word in ("个", "個") and text[sx.end : sx.end + 1] in _AFTER_GE:
         # 20个比特币, 5个亿: the classifier stands before a currency or a magnitude
         sx2 = _suffix(text, sx.end, currency is not None)
-        if (sx2.unit is not None and sx2.unit[2] == "money") or (sx2.unit is None and not sx2.stamp and sx2.mag != 1.0):
+        if (sx2.unit is not None and sx2.unit[2] == "money") or (
+            sx2.unit is None and not sx2.stamp and sx2.mag != 1.0
+        ):
             sx2.mag *= sx.mag
             sx = sx2
     if sx.stamp:
@@ -722,8 +759,10 @@ def _finish(
                 value *= 12
                 unit, form, factor = None, "number", 1.0
                 has_unit = True
-            elif word in ("块", "塊") and text[sx.end : sx.end + 1] not in ("钱", "錢") and _HAN.match(
-                text[sx.end : sx.end + 1] or "x"
+            elif (
+                word in ("块", "塊")
+                and text[sx.end : sx.end + 1] not in ("钱", "錢")
+                and _HAN.match(text[sx.end : sx.end + 1] or "x")
             ):
                 unit, form, factor = "items", "count", 1.0  # 一块蛋糕: a classifier; 三块(钱): yuan
         elif unit == "times" and is_int and not _times_is_multiple(text, start, sx.end):
@@ -752,12 +791,16 @@ def _finish(
                 return None  # 十八大, 二十大: the Party congress, an ordinal
             if year_like and 1900 <= value <= 2100:
                 return None  # a year used as a time stamp
-            if is_int and 1 <= value <= 31 and (
-                _MONTHS.search(text, max(0, start - 11), start) or _MONTH_AFTER.match(text, end)
+            if (
+                is_int
+                and 1 <= value <= 31
+                and (_MONTHS.search(text, max(0, start - 11), start) or _MONTH_AFTER.match(text, end))
             ):
                 return None  # January 20, 20 January
             if _list_number(text, start, end, is_int):
                 return None
+            if text[end : end + 1] in _RANGE_CHARS and _RANGE_STAMP.match(text, end):
+                return None  # 1—11月: the first month of a span of months
             if not is_int and _version_name(text, start, body):
                 return None
     elif unit == "years" and (seq or (year_like and 1900 <= value <= 2100)):
@@ -810,7 +853,11 @@ def _zh_unit_ok(
         return factor
     if word == "折":
         prev = text[start - 1 : start]
-        if value == 10 or value >= 100 or (nxt and nxt not in _ZHE_OK and _HAN.match(nxt) is not None and prev != "打"):
+        if (
+            value == 10
+            or value >= 100
+            or (nxt and nxt not in _ZHE_OK and _HAN.match(nxt) is not None and prev != "打")
+        ):
             return None
         return 1.0 if value > 10 else factor  # 75折 -> 75 %, 八折 -> 80 %
     if seq:
@@ -910,12 +957,16 @@ def _english(text: str, m: re.Match[str]) -> list[_Raw]:
             continue
         if span[toks[num.i][1]].isupper() and _title_name(text, s, r):
             continue
+        if first == "half" and num.j - num.i == 1 and _HALF_AFTER.match(text, e):
+            continue
         if num.j - num.i == 1 and not r.has_unit:
             if first == "one" and (_ONE_BEFORE.search(text, max(0, s - 10), s) or _ONE_AFTER.match(text, e)):
                 continue
             if first == "zero" and text[e : e + 1] == "-":
                 continue
-            if first == "half" and (_HALF_BEFORE.search(text, max(0, s - 10), s) or _HALF_AFTER.match(text, e)):
+            if first == "half" and (
+                _HALF_BEFORE.search(text, max(0, s - 10), s) or _HALF_AFTER.match(text, e)
+            ):
                 continue
         if num.fraction and r.unit is None:
             r.form = "fraction"
@@ -1005,7 +1056,9 @@ def _currency(text: str, m: re.Match[str]) -> _Raw | None:
         value = None if zn is None else zn.value
     if value is None:
         return None
-    r = _finish(text, n.start(), n.end(), value, value == int(value), False, False, False, False, body, (unit, 1.0))
+    r = _finish(
+        text, n.start(), n.end(), value, value == int(value), False, False, False, False, body, (unit, 1.0)
+    )
     if r is None:
         return None
     r.start = start
@@ -1039,6 +1092,8 @@ def _slash(text: str, m: re.Match[str]) -> _Raw | None:
     if nxt == "/" or (nxt.isascii() and nxt.isalpha()):
         return None
     span = m.group().translate(_FW).replace("／", "/")
+    if span in ("24/7", "7/24"):
+        return None  # "24/7 service": round the clock
     neg = span.lstrip().startswith(("-", "−"))
     head, _, den = span.lstrip("-− ").partition("/")
     parts = head.split()
@@ -1079,7 +1134,9 @@ def _half(text: str, m: re.Match[str]) -> _Raw | None:
 def _percent_of(text: str, m: re.Match[str]) -> _Raw | None:
     """'per cent of 22': a percentage written before its number (not after one: '5 percent of 10')."""
     j = m.start()
-    if re.search(r"[0-9]\s*$|\b(?:" + "|".join(_EN_START) + r")\s*$", text[max(0, j - 12) : j], re.IGNORECASE):
+    if re.search(
+        r"[0-9]\s*$|\b(?:" + "|".join(_EN_START) + r")\s*$", text[max(0, j - 12) : j], re.IGNORECASE
+    ):
         return None
     inner = _MASTER.match(text, m.end()) or _EN_MASTER.match(text, m.end())
     if inner is None or inner.lastgroup not in ("num", "en"):
@@ -1130,7 +1187,15 @@ _AND_GAP = re.compile(r"\s+(?:and\s+)?$", re.IGNORECASE)
 
 def _word_fraction(text: str, a: _Raw, b: _Raw) -> _Raw | None:
     """'one out of three', '1 over 20': a fraction; not '2000 over 3 years' (a unit follows)."""
-    if a.has_unit or b.has_unit or a.form != "number" or b.form != "number" or b.number == 0 or a.high or b.high:
+    if (
+        a.has_unit
+        or b.has_unit
+        or a.form != "number"
+        or b.form != "number"
+        or b.number == 0
+        or a.high
+        or b.high
+    ):
         return None
     gap = text[a.end : b.start]
     if not _OVER.fullmatch(gap) and not _OVER.match(" " + gap.strip() + " "):

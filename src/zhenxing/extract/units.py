@@ -174,7 +174,10 @@ EN_UNITS: list[tuple[list[str], Unit]] = [
     ([r"per\s?cent(?:age)?s?", r"pct", r"%", r"％"], ("%", 1, "percent")),
     ([r"times", r"fold"], ("times", 1, "multiple")),
     ([r"chinese\s+yuan", r"yuan", r"renminbi", r"rmb", r"cny"], ("CNY", 1, "money")),
-    ([r"us\s+dollars?", r"u\.s\.\s+dollars?", r"american\s+dollars?", r"usd", r"dollars?", r"bucks"], ("USD", 1, "money")),
+    (
+        [r"us\s+dollars?", r"u\.s\.\s+dollars?", r"american\s+dollars?", r"usd", r"dollars?", r"bucks"],
+        ("USD", 1, "money"),
+    ),
     ([r"cents?"], ("USD", 0.01, "money")),
     ([r"euros?", r"eur"], ("EUR", 1, "money")),
     ([r"japanese\s+yen", r"yen", r"jpy"], ("JPY", 1, "money")),
@@ -204,7 +207,10 @@ EN_UNITS: list[tuple[list[str], Unit]] = [
     ([r"centimet(?:er|re)s?", r"cm"], ("m", 0.01, "measure")),
     ([r"millimet(?:er|re)s?", r"mm"], ("m", 0.001, "measure")),
     ([r"met(?:er|re)s?", r"m"], ("m", 1, "measure")),
-    ([r"metric\s+(?:tons|tonnes|ton|tonne)", r"tons", r"tonnes", r"tonne", r"ton", r"t"], ("t", 1, "measure")),
+    (
+        [r"metric\s+(?:tons|tonnes|ton|tonne)", r"tons", r"tonnes", r"tonne", r"ton", r"t"],
+        ("t", 1, "measure"),
+    ),
     ([r"kilograms?", r"kg"], ("t", 0.001, "measure")),
     ([r"jin"], ("t", 0.0005, "measure")),
     ([r"kilowatt[-\s]hours?", r"kwh"], ("kwh", 1, "measure")),
