@@ -133,7 +133,8 @@ def signal_after_first_document(
                     raise AssertionError(f"ingest stored nothing (exit {process.returncode})")
                 time.sleep(0.02)
             process.send_signal(signum)
-            out = _drain(read_fd, deadline=time.monotonic() + timeout)  # an interrupted process may still print
+            # Read what it prints until it exits: an interrupted process may still print.
+            out = _drain(read_fd, deadline=time.monotonic() + timeout)
             _, err = process.communicate(timeout=timeout)
         except BaseException:
             process.kill()
@@ -141,4 +142,3 @@ def signal_after_first_document(
         finally:
             os.close(read_fd)
     return process.returncode, out.lstrip(b"-").decode(), err.decode()
-

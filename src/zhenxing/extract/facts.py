@@ -120,9 +120,13 @@ def _paragraphs(text: str) -> Iterable[tuple[int, int]]:
             yield s, e
 
 
+_ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d{1,2}|[A-Za-z]|[一二三四五六七八九十]+)\s*[.、．)]\s*|^\s*[(（][^)）]{1,4}[)）]\s*")
+
+
 def _is_heading(para: str, *, has_figures: bool) -> bool:
     """A short line without closing punctuation: a title or section heading."""
-    if len(para) > 90 or _SENTENCE_END.search(para):
+    body = _ENUMERATOR.sub("", para)
+    if len(para) > 120 or _SENTENCE_END.search(para) or re.search(r"[.。!?！？]\s", body):
         return False
     if has_figures:
         # A heading made only of a year and words ("I. A review of our work in 2021").
@@ -240,14 +244,15 @@ def _sentence_facts(
         clause = _clause_of(clauses, q.start)
         before = sentence[clause[0] : q.start]
         after = sentence[q.end : clause[1]]
-        mention = _pick_indicator(sentence, indicators, q, clause, lang)
-        if mention is None and lang != "zh":
-            mention = _loose_mention(sentence, q, clause)
-        if mention and respectively:
-            mention_id = _respective_indicator(sentence, mention, local, index)
-        else:
-            mention_id = mention.indicator.id if mention else None
-        fact = _classify(sentence, q, form, before, after, mention, mention_id, lang)
+        fact, mention, mention_id = None, None, None
+        for candidate in _indicator_candidates(sentence, indicators, q, clause, lang):
+            cid = _respective_indicator(sentence, candidate, local, index) if respectively else candidate.indicator.id
+            attempt = _classify(sentence, q, form, before, after, candidate, cid, lang)
+            if attempt is not None and _compatible(taxonomy()[cid].unit, attempt[1], attempt[3]):
+                fact, mention, mention_id = attempt, candidate, cid
+                break
+        if fact is None:
+            fact = _classify(sentence, q, form, before, after, None, None, lang)
         if fact is None:
             continue
         value, unit, comparator, change = fact
@@ -260,7 +265,7 @@ def _sentence_facts(
                 unit = "percentage_point"
         previous = (q.end, change, value if change != "level" else 0)
         if mention_id and not _compatible(taxonomy()[mention_id].unit, unit, change):
-            mention, mention_id = None, None  # "benefiting 2,800 enterprises" does not measure "direct fiscal funds"
+            mention, mention_id = None, None  # a coordinated figure that took another verb no longer fits
         period = _period_for(sentence, q, clause, periods, ctx, unit, mention_id)
         kind = _kind(sentence, before, q, mention_id, unit, change, period, future, ctx, clause[1])
         region = _region_for(sentence, q, clause, ctx, kind, unit, mention_id)
@@ -396,31 +401,48 @@ _GAP_STOP = re.compile(
 )
 
 
-def _pick_indicator(sentence: str, mentions: list[IndicatorMention], q: Quantity, clause: tuple[int, int], lang: str) -> IndicatorMention | None:
-    if not mentions:
-        return None
+def _indicator_candidates(
+    sentence: str, mentions: list[IndicatorMention], q: Quantity, clause: tuple[int, int], lang: str
+) -> list[IndicatorMention]:
+    """Names that may say what the figure measures, most likely first.
+
+    The figure's own noun phrase ("137 new … little giant enterprises"), then the
+    subject before it in its clause ("固定资产投资增长3.6%"), then a reworded name
+    in the clause, then a name earlier in the sentence ("GDP was …, a rise of 5.8%").
+    The caller takes the first whose unit fits the figure.
+    """
+    out: list[IndicatorMention] = []
     in_clause = [m for m in mentions if clause[0] <= m.start < clause[1] and not (m.start < q.end and q.start < m.end)]
     after = [m for m in in_clause if m.start >= q.end and _noun_gap(sentence[q.end : m.start], lang)]
     before = [m for m in in_clause if m.end <= q.start]
     if lang == "zh":
-        # Chinese puts the label before the figure ("固定资产投资增长3.6%"), or
-        # right after a classifier ("18 个工业互联网标识解析二级节点").
+        # Chinese puts the label before the figure, or right after a classifier ("18 个工业互联网…节点").
         if after and after[0].start - q.end <= 3:
-            return after[0]
-        if before:
-            return before[-1]
-        if after:
-            return after[0]
+            out.append(after[0])
+        out.extend(reversed(before))
+        out.extend(after)
     else:
-        if after:
-            return after[0]
-        if before:
-            return before[-1]
-    loose = [m for m in in_clause if m.start >= q.end and m.start - q.end <= 40 and not re.search(r"\d", sentence[q.end : m.start])]
-    if loose:
-        return loose[0]
-    earlier = [m for m in mentions if m.end <= q.start]
-    return earlier[-1] if earlier and q.start - earlier[-1].end < 120 else None
+        out.extend(after)
+        out.extend(reversed(before))
+    out.extend(m for m in in_clause if m.start >= q.end and m.start - q.end <= 40 and not re.search(r"\d", sentence[q.end : m.start]))
+    if lang != "zh":
+        loose = _loose_mention(sentence, q, clause)
+        if loose:
+            out.append(loose)
+    earlier = [m for m in mentions if m.end <= q.start and q.start - m.end < 120 and m not in in_clause]
+    out.extend(reversed(earlier))
+    if lang != "zh" and not earlier:
+        loose = _loose_mention(sentence, q, (max(0, q.start - 120), q.start))
+        if loose:
+            out.append(loose)
+    seen: set[tuple[int, str]] = set()
+    unique = []
+    for m in out:
+        key = (m.start, m.indicator.id)
+        if key not in seen:
+            seen.add(key)
+            unique.append(m)
+    return unique
 
 
 _MODIFIERS = {"urban": ("urban", "城镇", "城市"), "rural": ("rural", "农村", "乡村")}

@@ -325,17 +325,18 @@ def quantities(text: str) -> list[Quantity]:
             raws = _combine(raws, en)
     if raws:
         raws = _merge(text, raws)
+    # positional arguments: start, end, text, value, unit, high, approximate, form, number
     return [
         Quantity(
-            start=r.start,
-            end=r.end,
-            text=text[r.start : r.end],
-            value=_clean(r.value),
-            unit=r.unit,
-            high=None if r.high is None else _clean(r.high),
-            approximate=r.approx,
-            form=r.form,
-            number=_clean(r.number),
+            r.start,
+            r.end,
+            text[r.start : r.end],
+            r.value if r.value.is_integer() else _clean(r.value),
+            r.unit,
+            None if r.high is None else _clean(r.high),
+            r.approx,
+            r.form,
+            r.number if r.number.is_integer() else _clean(r.number),
         )
         for r in raws
     ]
@@ -815,9 +816,14 @@ _APPROX_EN = ("about", "around", "nearly", "approximately", "roughly", "some", "
               "close to")  # fmt: skip
 
 
+_APPROX_LAST = frozenset(" \u3000\xa0" + "".join(w[-1] + w[-1].upper() for w in (*_APPROX_ZH, *_APPROX_EN)))
+
+
 def _approx_before(text: str, start: int) -> bool:
     """约 / 近 / about / nearly right before the number (a plain string test: this runs for every number)."""
     p = text[start - 1]
+    if p not in _APPROX_LAST:
+        return False
     if p in " \u3000\xa0":
         before = text[max(0, start - 16) : start].rstrip()
         if not before:
