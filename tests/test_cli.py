@@ -365,11 +365,11 @@ def test_extract_prints_what_ingest_stores(runner: CliRunner, tmp_path: Path) ->
     n = len(records)
     with Ledger(db) as ledger:
         assert ledger.counts()["facts"] == n > 0
-    assert any(r["value"] == GDP_2022_CNY and r["unit"] == "CNY" for r in records)
+    assert any(f.value == GDP_2022_CNY and f.unit == "CNY" for f in records)
 
     as_csv = runner.invoke(app, ["extract", str(tmp_path / "docs"), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
-    assert [r["id"] for r in rows] == [r["id"] for r in records]
+    assert [r["id"] for r in rows] == [f.id for f in records]
     as_table = runner.invoke(app, ["extract", str(tmp_path / "docs"), "--format", "table"])
     assert f"{n} facts" in as_table.stdout
 
@@ -402,10 +402,10 @@ def test_ingest_an_example(runner: CliRunner, tmp_path: Path) -> None:
     extracted = runner.invoke(app, ["extract", target])
     assert stored.stdout == extracted.stdout and stored.stdout
     records = read_jsonl(stored.stdout.splitlines())
-    assert any(r["value"] == GDP_2022_CNY and r["unit"] == "CNY" for r in records)
+    assert any(f.value == GDP_2022_CNY and f.unit == "CNY" for f in records)
     first = records[0]
-    shown = runner.invoke(app, ["show", first["id"], "--db", db])
-    assert shown.exit_code == 0 and f"[[{first['text']}]]" in shown.stdout
+    shown = runner.invoke(app, ["show", first.id, "--db", db])
+    assert shown.exit_code == 0 and f"[[{first.text}]]" in shown.stdout
 
 
 def test_demo(runner: CliRunner, tmp_path: Path) -> None:

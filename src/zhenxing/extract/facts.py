@@ -24,7 +24,7 @@ from zhenxing.extract.regions import find_regions
 from zhenxing.model import Document, Fact, Quantity
 from zhenxing.text.sentences import split_sentences
 
-_COORDINATED = re.compile(r"^\s*(?:%|％)?\s*(?:and|or|,|，|、|和|与|及|以及)\s*$", re.IGNORECASE)
+_COORDINATED = re.compile(r"^\s*(?:%|％)?\s*(?:and|or|、|和|与|及|以及)\s*$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[，；;：:、！？!?]|,(?!\d{3})|\s+(?:while|whereas|and\s+(?=the\b|its\b|our\b|we\b))\s+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[.。!！?？;；:：,，]\s*$")
@@ -83,9 +83,9 @@ def extract_text(
         para = text[p_start:p_end]
         lo = bisect.bisect_left(q_starts, p_start)
         hi = bisect.bisect_left(q_starts, p_end)
-        if _is_heading(para, has_figures=False):
+        if _is_heading(para):
             _update_section(ctx, para)
-            if lo == hi or _is_heading(para, has_figures=True):
+            if lo == hi:
                 continue
         ctx.paragraph_period = None
         ctx.paragraph_region = None
@@ -123,15 +123,10 @@ def _paragraphs(text: str) -> Iterable[tuple[int, int]]:
 _ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d{1,2}|[A-Za-z]|[一二三四五六七八九十]+)\s*[.、．)]\s*|^\s*[(（][^)）]{1,4}[)）]\s*")
 
 
-def _is_heading(para: str, *, has_figures: bool) -> bool:
+def _is_heading(para: str) -> bool:
     """A short line without closing punctuation: a title or section heading."""
     body = _ENUMERATOR.sub("", para)
-    if len(para) > 120 or _SENTENCE_END.search(para) or re.search(r"[.。!?！？]\s", body):
-        return False
-    if has_figures:
-        # A heading made only of a year and words ("I. A review of our work in 2021").
-        return not re.search(r"\d+(?:\.\d+)?\s*(?:%|％|万|亿|个|项|家|人)", para)
-    return True
+    return not (len(para) > 120 or _SENTENCE_END.search(para) or re.search(r"[.。!?！？]\s", body))
 
 
 _PLAN_HEADING = re.compile(r"arrangement|tasks|plan|priorities|targets|goals|objectives|this\s+year|安排|任务|目标|计划|工作部署|今年", re.IGNORECASE)
