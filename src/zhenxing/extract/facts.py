@@ -14,7 +14,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from zhenxing.extract import cues
 from zhenxing.extract.indicators import IndicatorMention, find_indicators, loose_indicator, taxonomy
@@ -73,6 +73,9 @@ def extract_text(
 ) -> list[Fact]:
     """Facts of a plain text; ``date`` (ISO) anchors relative periods, None leaves them null."""
     qs = quantities(text)
+    doublings = _doublings(text)
+    if doublings:
+        qs = sorted([*qs, *doublings], key=lambda q: (q.start, q.end))
     if not qs:
         return []
     q_starts = [q.start for q in qs]
@@ -104,6 +107,26 @@ def extract_text(
                 )
             _carry_paragraph_context(ctx, sentence)
     return facts
+
+
+_DOUBLING = re.compile(
+    r"\bdoubl(?:e|es|ing)(?=\s+(?:the\s+|its\s+|their\s+)?(?:number|output|size|scale|amount|value|volume|total|"
+    r"income|revenue|investment|share|capacity|production|sales|exports|gdp)\b)|\bdoubled\b(?!\s+(?:efforts|down))"
+    r"|翻(?P<n>一|两|二|三|四)番|翻番",
+    re.IGNORECASE,
+)
+_FOLDS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}
+
+
+def _doublings(text: str) -> list[Quantity]:
+    """"doubling the number of listed enterprises", 翻一番: a growth of 100 % that has no digits."""
+    out = []
+    for m in _DOUBLING.finditer(text):
+        folds = _FOLDS.get(m.group("n") or "一", 1)
+        q = Quantity(m.start(), m.end(), m.group(0), float(2**folds - 1), "times")
+        q.form = "doubling"
+        out.append(q)
+    return out
 
 
 # --- document structure ----------------------------------------------------
@@ -231,7 +254,7 @@ def _sentence_facts(
     respectively = re.search(r"respectively|分别", sentence, re.IGNORECASE) is not None
     out: list[Fact] = []
     previous: tuple[int, str, float] | None = None
-    local = [Quantity(q.start - offset, q.end - offset, q.text, q.value, q.unit, q.high, q.approximate) for q in qs]
+    local = [replace(q, start=q.start - offset, end=q.end - offset) for q in qs]
     forms = [getattr(q, "form", None) for q in qs]
     for index, (q, form) in enumerate(zip(local, forms, strict=True)):
         if _inside_period(q, periods) or _not_a_fact(sentence, q, form):
@@ -480,6 +503,8 @@ def _classify(
 ) -> tuple[float, str | None, str, str] | None:
     value, unit = q.value, q.unit
     comparator = _comparator(before, after, q)
+    if form == "doubling":
+        return value * 100, "%", comparator, "growth"
     direction, change_word = _change(before, after, lang)
     label_text = mention.text if mention else before[-40:]
     if form == "fraction" or (unit is None and form == "fraction"):

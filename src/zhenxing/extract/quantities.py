@@ -125,28 +125,45 @@ _EN_RUN = (
 )
 
 
-def _literal_first(words: list[str]) -> str:
+def _literal_first(words: list[tuple[str, str]]) -> str:
     """An alternation whose branches all start with a literal letter (both cases), for a fast scan.
 
-    A lookbehind placed after the first letter checks that no word character
-    precedes the word, so that the branch still starts with a literal.
+    ``words`` are (word, tail) pairs; the tail is a lookahead the word must
+    satisfy ("a" only before "hundred", "third" …). A lookbehind placed after
+    the first letter checks that no word character precedes the word, so that
+    every branch still starts with a literal and the regex engine can skip the
+    other letters in C.
     """
-    by_first: dict[str, list[str]] = {}
-    for w in words:
-        by_first.setdefault(w[0].lower(), []).append(w[1:])
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    for w, tail in words:
+        by_first.setdefault(w[0].lower(), []).append((w[1:], tail))
     branches = []
     for first, rests in sorted(by_first.items()):
-        rest = trie(rests)
+        rests.sort(key=lambda rt: len(rt[0]), reverse=True)
+        body = "|".join(f"{re.escape(r)}{tail}" for r, tail in rests)
         for letter in (first, first.upper()):
-            branches.append(rf"{letter}(?<![\w'\-]{letter})(?i:{rest})(?![\w])")
+            branches.append(rf"{letter}(?<![\w'\-]{letter})(?i:{body})")
     return "|".join(branches)
 
 
 _CUR_CODES = ["rmb", "usd", "eur", "gbp", "cny", "jpy", "hkd", "sen"]
+_WORD_END = r"(?![\w])"
+_AFTER_A = trie(
+    [*numerals_en.HUNDRED, *numerals_en.SCALE_WORDS, *numerals_en.DOZEN, *numerals_en.DENOMINATORS]
+)
 _EN_TRIGGER = re.compile(
-    _literal_first([*_EN_START, "minus", "negative", "a", "an", "quarter", "per", "percent", "percents"])
-    + "|"
-    + _literal_first(_CUR_CODES).replace(r"(?![\w])", r"(?![A-Za-z])")
+    _literal_first(
+        [
+            *((w, _WORD_END) for w in _EN_START),
+            ("a", rf"(?=n?\s+{_AFTER_A}\b)"),
+            ("minus", r"(?=\s+[0-9a-z])"),
+            ("negative", rf"(?=\s+(?:[0-9]|(?:{'|'.join(_EN_START)})\b))"),
+            ("quarter", r"(?=\s+(?:million|billion|trillion)\b)"),
+            ("per", r"(?=\s?cents?\s+of\b)"),
+            ("percent", r"s?(?=\s+of\b)"),
+            *((c, r"(?![A-Za-z])") for c in _CUR_CODES),
+        ]
+    )
 )
 _EN_MASTER = re.compile(
     "|".join(
