@@ -274,6 +274,8 @@ def _sentence_facts(
         if fact is None:
             continue
         value, unit, comparator, change = fact
+        if mention_id is None and unit == "people" and change == "level" and _is_population(sentence, q):
+            mention_id = "population"
         if previous and change == "level" and previous[1] != "level" and _COORDINATED.match(sentence[previous[0] : q.start]):
             # "increased by 6.6% and 10.1% respectively": the second figure shares the verb.
             change = previous[1]
@@ -335,6 +337,18 @@ def _compatible(indicator_unit: str | None, unit: str | None, change: str) -> bo
         return unit in ("%", "percentage_point")
     base = unit.split("/")[0]
     return any(base in group and indicator_unit in group for group in _UNIT_GROUPS)
+
+
+_PEOPLE_OF_PLACE = re.compile(r"^\s*(?:people|residents|inhabitants|citizens|人民|人口|群众|居民|各族)", re.IGNORECASE)
+
+
+def _is_population(sentence: str, q: Quantity) -> bool:
+    """"The 43 million Liaoshen people", "4300 万辽沈人民": millions of a place's people are its population."""
+    if q.value < 1_000_000:
+        return False
+    after = sentence[q.end : q.end + 30]
+    places = [r for r in find_regions(after) if r.start <= 2]
+    return bool(places) and bool(_PEOPLE_OF_PLACE.match(after[places[0].end :]))
 
 
 def _round(value: float) -> float:
