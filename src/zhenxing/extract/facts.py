@@ -654,7 +654,13 @@ def _period_for(
     indicator: str | None,
 ) -> str | None:
     """A period in the figure's clause, else in its sentence, else "now", else the paragraph's or section's."""
-    usable = [p for p in periods if p.period or p.relative]
+    # "now" dates only what follows it in its clause ("used to take 15 days … now takes 5 days").
+    usable = [
+        p
+        for p in periods
+        if (p.period or p.relative)
+        and (getattr(p, "kind", "") != "now" or (clause[0] <= p.start and p.end <= q.start and unit != "years"))
+    ]
     same_clause = [p for p in usable if clause[0] <= p.start < clause[1]]
     chosen = None
     if same_clause:
@@ -672,7 +678,7 @@ def _period_for(
         return chosen.period
     if unit in ("years",):
         return None
-    if cues.NOW.search(sentence[clause[0] : clause[1]]) and ctx.doc_year:
+    if cues.NOW.search(sentence[clause[0] : q.start]) and ctx.doc_year:
         return str(ctx.doc_year)
     if unit in _DIMENSION_UNITS and not indicator:
         return None
