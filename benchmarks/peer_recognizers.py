@@ -112,16 +112,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peer specs not found: {args.peer}", file=sys.stderr)
         return 2
     total = passed_all = 0
-    print(f"{'spec':45} {'cases':>5} {'ours':>6} {'peer':>6}")
+    print(
+        f"{'spec':45} {'cases':>5} {'ours':>6} {'peer':>6}  (cases that expect a value-less match: never passable)"
+    )
     for name, kind, peer_score in SPECS:
         if args.file not in name:
             continue
         cases = json.loads((args.peer / name).read_text(encoding="utf-8-sig"))
         passed = 0
         shown = 0
+        nulls = 0
         for case in cases:
             qs = quantities(case["Input"])
             exp = expected_values(case, kind)
+            nulls += any(e is None for e in exp)
             got = found_values(qs, kind)
             if same_multiset(exp, got):
                 passed += 1
@@ -134,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         passed_all += passed
         share = passed / len(cases)
         mark = "beats" if share > peer_score else ("ties" if share == peer_score else "below")
-        print(f"{name:45} {len(cases):5d} {share:6.3f} {peer_score:6.3f}  {mark}")
+        print(f"{name:45} {len(cases):5d} {share:6.3f} {peer_score:6.3f}  {mark:5}  null {nulls}")
     if total:
         print(f"{'pooled':45} {total:5d} {passed_all / total:6.3f}")
     return 0

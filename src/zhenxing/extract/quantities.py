@@ -3,13 +3,16 @@
 How the scan stays fast (the whole pipeline has 2 MB/s per core, this stage
 aims at 5 MB/s and more): two compiled regexes find where a candidate can
 start, :data:`_TRIGGER` for digits, Chinese numerals and currency symbols and
-:data:`_EN_TRIGGER` for English number words. Both begin with a character
-class or with literal letters, which lets the regex engine skip every other
-character in C. At each trigger one anchored ``match`` of :data:`_MASTER` (or
-:data:`_EN_MASTER`) reads the number itself, and one anchored ``match`` on the
-characters right after it reads magnitude and unit (a trie of the Chinese
+:data:`_EN_TRIGGER` for English number words (it starts on the space or quote
+before the word). Both begin with a character class, which lets the regex
+engine skip every other character in C; a pattern that begins with ``\b`` or
+an alternation of named groups makes it try every position instead, which was
+ten times slower. At each trigger one anchored ``match`` of :data:`_MASTER`
+(or :data:`_EN_MASTER`) reads the number itself, and one anchored ``match`` on
+the characters right after it reads magnitude and unit (a trie of the Chinese
 units, or only the English units that begin with the letter at hand). No
-Python code loops over the text.
+Python code loops over the text; the per-candidate work is a few dozen
+operations.
 
 What is *not* a quantity is decided here once, for every later stage: years
 and dates used as time stamps, clock times, ordinals (``第十四``, ``20th``,
@@ -24,8 +27,10 @@ sentence.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from math import isfinite as _isfinite
 
 from zhenxing.extract import numerals_en, numerals_zh
 from zhenxing.extract.units import RATE_BASE, RATE_PER, ZH_UNITS, Unit, en_unit_regexes, trie
@@ -125,52 +130,39 @@ _EN_RUN = (
 )
 
 
-def _literal_first(words: list[tuple[str, str]]) -> str:
-    """An alternation whose branches all start with a literal letter (both cases), for a fast scan.
-
-    ``words`` are (word, tail) pairs; the tail is a lookahead the word must
-    satisfy ("a" only before "hundred", "third" …). A lookbehind placed after
-    the first letter checks that no word character precedes the word, so that
-    every branch still starts with a literal and the regex engine can skip the
-    other letters in C.
-    """
-    by_first: dict[str, list[tuple[str, str]]] = {}
-    for w, tail in words:
-        by_first.setdefault(w[0].lower(), []).append((w[1:], tail))
-    branches = []
-    for first, rests in sorted(by_first.items()):
-        rests.sort(key=lambda rt: len(rt[0]), reverse=True)
-        body = "|".join(f"{re.escape(r)}{tail}" for r, tail in rests)
-        for letter in (first, first.upper()):
-            branches.append(rf"{letter}(?<![\w'\-]{letter})(?i:{body})")
-    return "|".join(branches)
-
-
 _CUR_CODES = ["rmb", "usd", "eur", "gbp", "cny", "jpy", "hkd", "sen"]
 _WORD_END = r"(?![\w])"
 _AFTER_A = trie(
     [*numerals_en.HUNDRED, *numerals_en.SCALE_WORDS, *numerals_en.DOZEN, *numerals_en.DENOMINATORS]
 )
-_EN_TRIGGER = re.compile(
-    _literal_first(
-        [
-            *((w, _WORD_END) for w in _EN_START),
-            ("a", rf"(?=n?\s+{_AFTER_A}\b)"),
-            ("minus", r"(?=\s+[0-9a-z])"),
-            ("negative", rf"(?=\s+(?:[0-9]|(?:{'|'.join(_EN_START)})\b))"),
-            ("quarter", r"(?=\s+(?:million|billion|trillion)\b)"),
-            ("per", r"(?=\s?cents?\s+of\b)"),
-            ("percent", r"s?(?=\s+of\b)"),
-            *((c, r"(?![A-Za-z])") for c in _CUR_CODES),
-        ]
-    )
+_A_UNIT = r"(?:year|month|week|day|hour|decade|century)"
+# Words that can begin an English candidate; the start words as a trie, the
+# others with the lookahead that makes them a number ("a" only before
+# "hundred", "third" … or "year" …).
+_EN_WORD = (
+    rf"(?i:{trie(_EN_START)}{_WORD_END}"
+    rf"|a(?=n?\s+(?:{_AFTER_A}|{_A_UNIT})\b)"
+    r"|(?:hundred|thousand)(?=-(?:year|day|meter|metre|kilometer|ton)s?\b)"
+    r"|minus(?=\s+[0-9a-z])"
+    rf"|negative(?=\s+(?:[0-9]|(?:{'|'.join(_EN_START)})\b))"
+    r"|quarter(?=\s+(?:million|billion|trillion)\b)"
+    r"|per(?=\s?cents?\s+of\b)"
+    r"|percents?(?=\s+of\b)"
+    rf"|(?:{'|'.join(_CUR_CODES)})(?![A-Za-z]))"
 )
+# The scan starts at the character before the word (a space, a quote, a
+# bracket): a character class first lets the engine skip the rest in C, which
+# a leading \b or a list of letters would not.
+_EN_TRIGGER = re.compile(rf"[\s\"'(\[“‘—–/]{_EN_WORD}")
+_EN_AT_START = re.compile(_EN_WORD)
 _EN_MASTER = re.compile(
     "|".join(
         [
             rf"(?P<pctof>per\s?cents?\s+of\s+(?=[0-9]|(?:{'|'.join(_EN_START)})\b))",
             rf"(?P<cur>(?:{'|'.join(_CUR_CODES)})\s?(?=[0-9]))",
             r"(?P<neg>(?:minus|negative)\s+(?=[0-9]))",
+            rf"(?P<aunit>an?(?=\s+{_A_UNIT}\b))",
+            r"(?P<bare>(?:hundred|thousand)(?=-))",
             rf"(?P<en>{_EN_RUN})",
         ]
     ),
@@ -214,11 +206,6 @@ _NO_SUFFIX = frozenset("，。、；：,;:)）」》\n\r\"“”'")
 
 _ISOLATE_PREV = frozenset("是有前和或与及为")
 _ISOLATE_NEXT = frozenset("不而那这却和或与的")
-_APPROX_BEFORE = re.compile(
-    r"(?:约|大约|近|将近|接近|约为|大概|\b(?:about|around|nearly|approximately|roughly|some|almost|approx\.?"
-    r"|close\s+to))\s*$",
-    re.IGNORECASE,
-)
 _MONTHS = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|May|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
     r"|nov(?:ember)?|dec(?:ember)?)\.?\s*$",
@@ -274,6 +261,7 @@ _PLAIN_NUM = re.compile(
     r"[0-9][0-9,\u202f\u00a0\u2009 ]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+|\^[-+]*[0-9]+|[x×]10\^[-+]?[0-9]+)?|\.[0-9]+"
 )
 _ZH_MAG_CHARS = frozenset("万萬亿億兆")
+_FAST_MIXED = re.compile(r"([0-9]+(?:\.[0-9]+)?)[ \u3000]{0,3}(万亿|萬億|[万萬亿億])")
 _ASCII_DIGITS = frozenset("0123456789")
 _NUM_AFTER_CUR = re.compile(rf"\s{{0,2}}(?:{_NUM})(?:[ ]?[万萬亿億]+)?")
 _CUR_SYMBOL = {
@@ -337,11 +325,11 @@ def quantities(text: str) -> list[Quantity]:
     """
     raws = _scan(text, _TRIGGER, _MASTER)
     if _EN_HINT.search(text):
-        en = _scan(text, _EN_TRIGGER, _EN_MASTER)
+        en = _scan(text, _EN_TRIGGER, _EN_MASTER, 1)
         if en:
             raws = _combine(raws, en)
     if raws:
-        raws = _merge(text, raws)
+        raws = [r for r in _merge(text, raws) if _isfinite(r.value) and _isfinite(r.number)]
     # positional arguments: start, end, text, value, unit, high, approximate, form, number
     return [
         Quantity(
@@ -362,14 +350,16 @@ def quantities(text: str) -> list[Quantity]:
 _EN_HINT = re.compile(r"[A-Za-z]")
 
 
-def _scan(text: str, trigger: re.Pattern[str], master: re.Pattern[str]) -> list[_Raw]:
-    """Candidates at the trigger positions, read by ``master`` and the handler of its branch."""
+def _scan(text: str, trigger: re.Pattern[str], master: re.Pattern[str], skip: int = 0) -> list[_Raw]:
+    """Candidates at the trigger positions (+ ``skip`` characters), read by ``master`` and its branch's handler."""
     raws: list[_Raw] = []
     append = raws.append
     last_end = 0
     match = master.match
-    for t in trigger.finditer(text):
-        pos = t.start()
+    starts = (t.start() + skip for t in trigger.finditer(text))
+    if skip and _EN_AT_START.match(text):
+        starts = itertools.chain((0,), starts)
+    for pos in starts:
         if pos < last_end:
             continue
         m = match(text, pos)
@@ -407,6 +397,17 @@ def _scan(text: str, trigger: re.Pattern[str], master: re.Pattern[str]) -> list[
         elif kind == "half":
             r = _half(text, m)
             if r is not None:
+                append(r)
+        elif kind == "aunit":
+            # "more than a year": one year; not "5% a year" (a rate) nor "a year ago"
+            if _A_UNIT_BEFORE.search(text, max(0, pos - 16), pos):
+                r = _finish(text, pos, m.end(), 1.0, True, False, False, False, False, m.group())
+                if r is not None and r.unit is not None:
+                    append(r)
+        elif kind == "bare":
+            v = 100.0 if m.group().lower() == "hundred" else 1000.0
+            r = _finish(text, pos, m.end(), v, True, False, False, False, False, m.group())
+            if r is not None and r.has_unit:
                 append(r)
         elif kind == "neg":
             inner = _MASTER.match(text, m.end())
@@ -516,6 +517,15 @@ def _number(text: str, m: re.Match[str]) -> _Raw | None:
         value = float(body)
         is_int = True
         year_like = len(body) == 4
+    elif c0 in _ASCII_DIGITS and (fm := _FAST_MIXED.fullmatch(body)) is not None:
+        # the common 46.2万 / 28975.1亿 / 2.76万亿 without the general parser
+        digits, big = fm.groups()
+        value = float(digits) * _MAG[big]
+        is_int = value.is_integer()
+        year_like = False
+    elif len(body) == 1 and body in numerals_zh.DIGITS:
+        value = float(numerals_zh.DIGITS[body])
+        is_int, year_like = True, False
     elif c0 in "0123456789０１２３４５６７８９.．":
         t = body.translate(_FW)
         if _PLAIN_NUM.fullmatch(t):
@@ -556,14 +566,16 @@ def _plain_value(t: str) -> float | None:
     try:
         if "x10^" in digits or "×10^" in digits:
             base, _, exp = digits.replace("×", "x").partition("x10^")
-            return float(base) * 10 ** float(exp)
-        if "^" in digits:
+            v = float(base) * 10 ** float(exp)
+        elif "^" in digits:
             base, _, exp = digits.partition("^")
             sign = -1 if exp.count("-") % 2 else 1
-            return float(base) ** (sign * float(exp.lstrip("+-")))
-        return float(digits)
+            v = float(base) ** (sign * float(exp.lstrip("+-")))
+        else:
+            v = float(digits)
     except (OverflowError, ValueError, ZeroDivisionError):
         return None
+    return v if _isfinite(v) else None
 
 
 def _tail_magnitude(body: str) -> float:
@@ -646,6 +658,9 @@ def _suffix(text: str, end: int, currency: bool) -> _Suffix:
             lw = w.lower()
             if lw in ("m", "mm", "b") and not currency and (w.islower() if lw != "b" else not attached):
                 pass  # 400m is metres, 10 mm millimetres; 1.2b is a billion
+            elif w == "K" and attached and end - _num_start(text, end) == 1:
+                sx.stamp = "name"  # 4K, 8K: a video format, not four thousand
+                return sx
             else:
                 sx.mag = _MAG[lw]
                 sx.end = sx.mag_end = p = m.end()
@@ -686,6 +701,18 @@ def _suffix(text: str, end: int, currency: bool) -> _Suffix:
     return sx
 
 
+def _num_start(text: str, end: int) -> int:
+    """Where the run of digits ending at ``end`` starts."""
+    i = end
+    while i > 0 and text[i - 1].isdigit():
+        i -= 1
+    return i
+
+
+_A_UNIT_BEFORE = re.compile(
+    r"\b(?:more\s+than|over|less\s+than|under|nearly|about|almost|within|up\s+to|at\s+least|for|after)\s+$",
+    re.IGNORECASE,
+)
 _EN_MAG_AFTER = re.compile(
     r"[ ]{1,2}(?P<w>million|billion|trillion|thousand|mn|bn)(?![A-Za-z])", re.IGNORECASE
 )
@@ -773,6 +800,14 @@ def _finish(
             if word in ("成", "成") and text[sx.end : sx.end + 1] == "半":
                 value += 0.5  # 三成半 -> 35 %
                 new_end = sx.end + 1
+            if word in _FIRM_CLASSIFIERS and (
+                _FIRM_NOUN.match(text, sx.end)
+                or (
+                    _HAN.match(text[sx.end : sx.end + 1] or "x") is None
+                    and _FIRM_BEFORE.search(text, max(0, start - 12), start)
+                )
+            ):
+                unit = "enterprises"  # 589 家矿企, 规上工业企业1200家: the classifier counts firms
             if word == "打":
                 value *= 12
                 unit, form, factor = None, "number", 1.0
@@ -823,9 +858,26 @@ def _finish(
                 return None
     elif unit == "years" and (seq or (year_like and 1900 <= value <= 2100)):
         return None  # 2022年, 二〇二二年
+    if start and text[start - 1] in _OPEN_QUOTES and body[0] not in _ALL_DIGITS and _slogan(text, new_end):
+        return None  # “两个维护”, “五位一体”: a slogan named with a numeral
     if not approx and start > 0:
         approx = _approx_before(text, start)
     return _Raw(start, new_end, value * mag, unit, form, approx, mag, factor, has_unit)
+
+
+_FIRM_CLASSIFIERS = frozenset("家户戶")
+_FIRM_NOUN = re.compile(
+    r"[^，。；、,;.!?\s]{0,8}?(?:企业|企業|公司|矿企|厂|商户|市场主体|经营主体|民企|国企|外企|单位)"
+)
+_FIRM_BEFORE = re.compile(r"(?:企业|企業|公司|矿企|商户|市场主体)[^，。；、,;]{0,5}$")
+_OPEN_QUOTES = frozenset('“"「『')
+_ALL_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_SLOGAN_END = re.compile(r"[\u3400-\u9fff]{1,6}[”\"」』]")
+
+
+def _slogan(text: str, end: int) -> bool:
+    """A short quoted phrase closes right after the number: the number is part of a name."""
+    return _SLOGAN_END.match(text, end) is not None
 
 
 _APPROX_ZH = ("约", "近", "大约", "将近", "接近", "约为", "大概", "約", "將近")
@@ -993,8 +1045,20 @@ def _english(text: str, m: re.Match[str]) -> list[_Raw]:
                 continue
         if num.fraction and r.unit is None:
             r.form = "fraction"
+        if r.form == "money" and text.startswith("-level", r.end) and num.j - num.i >= 2:
+            scale = numerals_en.SCALE_WORDS.get(toks[num.j - 1][0])
+            if scale and not toks[num.j - 2][0][0].isdigit() and toks[num.j - 2][0] in _SMALL_WORDS:
+                # "three trillion yuan-level bases": three bases, each of the trillion-yuan level
+                count = r.number / scale
+                out.append(_Raw(s, base + toks[num.j - 2][2], count))
+                r.start = base + toks[num.j - 1][1]
+                r.number = scale
+                r.value = scale * r.factor
         out.append(r)
     return out
+
+
+_SMALL_WORDS = frozenset([*numerals_en.ONES, *numerals_en.TEENS, *numerals_en.TENS])
 
 
 def _title_name(text: str, start: int, r: _Raw) -> bool:
@@ -1041,7 +1105,7 @@ def _fraction(text: str, start: int) -> _Raw | None:
         sx = _suffix(text, end, False)
         if sx.unit is not None or sx.stamp:
             return None
-        approx = vague or _APPROX_BEFORE.search(text, max(0, start - 16), start) is not None
+        approx = vague or (start > 0 and _approx_before(text, start))
         return _Raw(start, end, pct, "%", "percent", approx, has_unit=True)
     if not den_s:
         return None
