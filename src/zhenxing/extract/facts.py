@@ -781,8 +781,6 @@ def _region_for(
     country = [r for r in find_regions(sentence[clause[0] : q.start]) if r.level == "country"]
     if country:
         return country[-1].name
-    if kind == "other" and not indicator:
-        return None  # a descriptive figure names its place in its own clause or has none
     names = {r.name for r in places}
     if len(names) == 1 and places[0].end <= q.start and q.start - places[0].end <= 150:
         return places[0].name
