@@ -80,7 +80,8 @@ def extract_text(
         return []
     q_starts = [q.start for q in qs]
     year = int(date[:4]) if date and date[:4].isdigit() else None
-    ctx = _Context(doc_year=year, doc_date=date, default_region=_default_region(text))
+    scan = _Scan(text, date)
+    ctx = _Context(doc_year=year, doc_date=date, default_region=_default_region(scan.regions))
     facts: list[Fact] = []
     for p_start, p_end in _paragraphs(text):
         para = text[p_start:p_end]
@@ -93,7 +94,7 @@ def extract_text(
         ctx.paragraph_period = None
         ctx.paragraph_region = None
         if lo == hi:
-            _carry_paragraph_context(ctx, para)
+            _carry_paragraph_context(ctx, para, *scan.within(p_start, p_end))
             continue
         para_lang = _language(para) if language in (None, "mixed") else language
         for s_start, s_end in split_sentences(para):
@@ -101,12 +102,35 @@ def extract_text(
             s_lo = bisect.bisect_left(q_starts, a, lo, hi)
             s_hi = bisect.bisect_left(q_starts, b, lo, hi)
             sentence = text[a:b]
+            periods, regions = scan.within(a, b)
             if s_lo < s_hi:
-                facts.extend(
-                    _sentence_facts(sentence, a, [q for q in qs[s_lo:s_hi] if q.end <= b], ctx, name, doc_id, para_lang)
-                )
-            _carry_paragraph_context(ctx, sentence)
+                sentence_qs = [q for q in qs[s_lo:s_hi] if q.end <= b]
+                facts.extend(_sentence_facts(sentence, a, sentence_qs, periods, regions, ctx, name, doc_id, para_lang))
+            _carry_paragraph_context(ctx, sentence, periods, regions)
     return facts
+
+
+class _Scan:
+    """Periods and places of a whole document, found once and handed out per sentence.
+
+    Scanning each sentence again cost more than the rest of extraction; mentions
+    are kept only when they lie wholly inside the span asked for, shifted to it.
+    """
+
+    def __init__(self, text: str, date: str | None) -> None:
+        self.periods = find_periods(text, date) if text else []
+        self.regions = find_regions(text) if text else []
+        self._p_starts = [p.start for p in self.periods]
+        self._r_starts = [r.start for r in self.regions]
+
+    def within(self, a: int, b: int) -> tuple[list, list]:
+        return _slice(self.periods, self._p_starts, a, b), _slice(self.regions, self._r_starts, a, b)
+
+
+def _slice(items: list, starts: list[int], a: int, b: int) -> list:
+    lo = bisect.bisect_left(starts, a)
+    hi = bisect.bisect_left(starts, b)
+    return [replace(m, start=m.start - a, end=m.end - a) for m in items[lo:hi] if m.end <= b]
 
 
 _DOUBLING = re.compile(
@@ -120,6 +144,8 @@ _FOLDS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}
 
 def _doublings(text: str) -> list[Quantity]:
     """"doubling the number of listed enterprises", 翻一番: a growth of 100 % that has no digits."""
+    if "oubl" not in text and "翻" not in text and "OUBL" not in text:
+        return []
     out = []
     for m in _DOUBLING.finditer(text):
         folds = _FOLDS.get(m.group("n") or "一", 1)
@@ -168,23 +194,23 @@ def _update_section(ctx: _Context, heading: str) -> None:
         ctx.section_plan = bool(_PLAN_HEADING.search(heading)) and _year_of(periods[0].period) >= (ctx.doc_year or 0)
 
 
-def _carry_paragraph_context(ctx: _Context, sentence: str) -> None:
+def _carry_paragraph_context(ctx: _Context, sentence: str, periods: list, regions: list) -> None:
     """Remember the last explicit period of the paragraph and the place of the sentence just read."""
-    periods = [p for p in find_periods(sentence, ctx.doc_date) if p.period and not p.relative]
+    periods = [p for p in periods if p.period and not p.relative]
     if periods:
         ctx.paragraph_period = _year_part(periods[-1].period) if periods[-1].granularity in ("month", "day") else periods[-1].period
-    regions = _place_mentions(sentence)
-    ctx.paragraph_region = _most_specific(regions).name if regions else None
+    places = _place_mentions(sentence, regions)
+    ctx.paragraph_region = _most_specific(places).name if places else None
 
 
 _LEVEL_RANK = {"prefecture": 0, "province": 1, "macro": 2, "country": 3}
 _ORG_AFTER = re.compile(r"^\s+(?!City|Province|Provincial|Municipal|Municipality|District|Area|Region|Regional|Pilot|Free)[A-Z&]")
 
 
-def _place_mentions(sentence: str) -> list:
+def _place_mentions(sentence: str, regions: list) -> list:
     """Region mentions that name a place, not an organisation ("Benxi Iron & Steel", "Shenyang Blower Works")."""
     out = []
-    for r in find_regions(sentence):
+    for r in regions:
         if r.level == "country":
             continue
         if _ORG_AFTER.match(sentence[r.end : r.end + 12]):
@@ -197,10 +223,10 @@ def _most_specific(regions: list):
     return sorted(regions, key=lambda r: (_LEVEL_RANK.get(r.level, 9), -r.start))[0]
 
 
-def _default_region(text: str) -> str | None:
+def _default_region(regions: list) -> str | None:
     """The place a document is mostly about: its most named province or macro-region."""
     counts: Counter[str] = Counter()
-    for r in find_regions(text[:200_000]):
+    for r in regions:
         if r.level in ("province", "macro"):
             counts[r.name] += 1
         elif r.level == "prefecture" and r.province:
@@ -245,11 +271,19 @@ def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 
 
 def _sentence_facts(
-    sentence: str, offset: int, qs: list[Quantity], ctx: _Context, name: str, doc_id: str, lang: str
+    sentence: str,
+    offset: int,
+    qs: list[Quantity],
+    periods: list,
+    regions: list,
+    ctx: _Context,
+    name: str,
+    doc_id: str,
+    lang: str,
 ) -> list[Fact]:
     clauses = _clauses(sentence)
     indicators = find_indicators(sentence)
-    periods = find_periods(sentence, ctx.doc_date)
+    places = _place_mentions(sentence, regions)
     future = bool(cues.FUTURE.search(sentence))
     respectively = re.search(r"respectively|分别", sentence, re.IGNORECASE) is not None
     out: list[Fact] = []
@@ -288,7 +322,7 @@ def _sentence_facts(
             mention, mention_id = None, None  # a coordinated figure that took another verb no longer fits
         period = _period_for(sentence, q, clause, periods, ctx, unit, mention_id)
         kind = _kind(sentence, before, q, mention_id, unit, change, period, future, ctx, clause[1])
-        region = _region_for(sentence, q, clause, ctx, kind, unit, mention_id)
+        region = _region_for(sentence, q, clause, places, regions, ctx, kind, unit, mention_id)
         label = mention.text if mention else _label(sentence, q, clause, lang)
         out.append(
             Fact(
@@ -770,15 +804,22 @@ def _period_over(period: str | None, ctx: _Context) -> bool | None:
 
 
 def _region_for(
-    sentence: str, q: Quantity, clause: tuple[int, int], ctx: _Context, kind: str, unit: str | None, indicator: str | None
+    sentence: str,
+    q: Quantity,
+    clause: tuple[int, int],
+    places: list,
+    regions: list,
+    ctx: _Context,
+    kind: str,
+    unit: str | None,
+    indicator: str | None,
 ) -> str | None:
     """The clause's place; else the sentence's, when it has one place; else the context's."""
-    places = _place_mentions(sentence)
     in_clause = [r for r in places if clause[0] <= r.start < clause[1]]
     if in_clause:
         before = [r for r in in_clause if r.end <= q.start]
         return (before[-1] if before else in_clause[0]).name
-    country = [r for r in find_regions(sentence[clause[0] : q.start]) if r.level == "country"]
+    country = [r for r in regions if r.level == "country" and clause[0] <= r.start and r.end <= q.start]
     if country:
         return country[-1].name
     names = {r.name for r in places}

@@ -315,12 +315,6 @@ _EXTEND = {r.name: r.extend for r in (*_ZH_RULES, *_EN_RULES)}
 _PREFIX = {r.name: re.compile(f"(?:{r.prefix})", re.IGNORECASE) for r in (*_ZH_RULES, *_EN_RULES) if r.prefix}
 _EN_ORDER = [r.name for r in _EN_RULES]
 
-# Cheap test before any scan: a digit or a word some rule needs.
-_TRIGGER = re.compile(
-    r"\d|[年季月现目当如来]|十[一二三四五]五|year|quarter|half|month|now|present|current|since|to\s+date|"
-    r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
-    re.IGNORECASE,
-)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][\x20-\x7e‐‑–—’]*")
@@ -828,7 +822,7 @@ def find_periods(
     ``context_year`` (e.g. the year a section reviews) resolves 全年 / "the
     whole year" when the text itself gives no explicit year.
     """
-    if not text or not _TRIGGER.search(text):
+    if not text:
         return []
     doc_year = _doc_year(doc_date)
     found: list[PeriodMention] = []
