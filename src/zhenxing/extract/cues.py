@@ -18,9 +18,13 @@ _CMP_BEFORE = [
     ("<", r"(?:less\s+than|fewer\s+than|below|under|lower\s+than|不到|不足|低于|少于|以内的)"),
     ("~", r"(?:about|around|approximately|nearly|almost|roughly|some|close\s+to|an\s+estimated|estimated|约|大约|近|将近|接近|预计|大概)"),
 ]
-CMP_BEFORE = [
-    (op, re.compile(rf"{body}\s*(?:by\s+|to\s+|of\s+|达到?|为)?\s*$", re.IGNORECASE)) for op, body in _CMP_BEFORE
-]
+_CMP_NAMES = {">=": "ge", "<=": "le", ">": "gt", "<": "lt", "~": "approx"}
+# One pattern for all comparators, tried in the order above (at least before more than, …).
+CMP_BEFORE_ONE = re.compile(
+    "(?:" + "|".join(f"(?P<{_CMP_NAMES[op]}>{body})" for op, body in _CMP_BEFORE) + r")\s*(?:by\s+|to\s+|of\s+|达到?|为)?\s*$",
+    re.IGNORECASE,
+)
+CMP_OF_GROUP = {name: op for op, name in _CMP_NAMES.items()}
 # After the figure (the window starts where the figure ends).
 CMP_AFTER = [
     (">=", re.compile(r"^\s*(?:or\s+more|and\s+above|or\s+above|及以上)", re.IGNORECASE)),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from zhenxing.extract import cues
@@ -469,46 +469,52 @@ _GAP_STOP = re.compile(
 
 def _indicator_candidates(
     sentence: str, mentions: list[IndicatorMention], q: Quantity, clause: tuple[int, int], lang: str
-) -> list[IndicatorMention]:
+) -> Iterator[IndicatorMention]:
     """Names that may say what the figure measures, most likely first.
 
     The figure's own noun phrase ("137 new … little giant enterprises"), then the
     subject before it in its clause ("固定资产投资增长3.6%"), then a reworded name
     in the clause, then a name earlier in the sentence ("GDP was …, a rise of 5.8%").
-    The caller takes the first whose unit fits the figure.
+    The caller takes the first whose unit fits the figure; later candidates,
+    the loose ones especially, are only computed when needed.
     """
-    out: list[IndicatorMention] = []
+    seen: set[tuple[int, str]] = set()
+    for m in _ranked_candidates(sentence, mentions, q, clause, lang):
+        key = (m.start, m.indicator.id)
+        if key not in seen:
+            seen.add(key)
+            yield m
+
+
+def _ranked_candidates(
+    sentence: str, mentions: list[IndicatorMention], q: Quantity, clause: tuple[int, int], lang: str
+) -> Iterator[IndicatorMention]:
     in_clause = [m for m in mentions if clause[0] <= m.start < clause[1] and not (m.start < q.end and q.start < m.end)]
     after = [m for m in in_clause if m.start >= q.end and _noun_gap(sentence[q.end : m.start], lang)]
     before = [m for m in in_clause if m.end <= q.start]
     if lang == "zh":
         # Chinese puts the label before the figure, or right after a classifier ("18 个工业互联网…节点").
         if after and after[0].start - q.end <= 3:
-            out.append(after[0])
-        out.extend(reversed(before))
-        out.extend(after)
+            yield after[0]
+        yield from reversed(before)
+        yield from after
     else:
-        out.extend(after)
-        out.extend(reversed(before))
-    out.extend(m for m in in_clause if m.start >= q.end and m.start - q.end <= 40 and not re.search(r"\d", sentence[q.end : m.start]))
+        yield from after
+        yield from reversed(before)
+    yield from (m for m in in_clause if m.start >= q.end and m.start - q.end <= 40 and not _DIGIT.search(sentence[q.end : m.start]))
     if lang != "zh":
         loose = _loose_mention(sentence, q, clause)
         if loose:
-            out.append(loose)
+            yield loose
     earlier = [m for m in mentions if m.end <= q.start and q.start - m.end < 120 and m not in in_clause]
-    out.extend(reversed(earlier))
+    yield from reversed(earlier)
     if lang != "zh" and not earlier:
         loose = _loose_mention(sentence, q, (max(0, q.start - 120), q.start))
         if loose:
-            out.append(loose)
-    seen: set[tuple[int, str]] = set()
-    unique = []
-    for m in out:
-        key = (m.start, m.indicator.id)
-        if key not in seen:
-            seen.add(key)
-            unique.append(m)
-    return unique
+            yield loose
+
+
+_DIGIT = re.compile(r"\d")
 
 
 _MODIFIERS = {"urban": ("urban", "城镇", "城市"), "rural": ("rural", "农村", "乡村")}
@@ -578,22 +584,26 @@ def _classify(
     return value, unit, comparator, "level"
 
 
+_MANY_SUFFIX = re.compile(r"[多余]\S{0,2}$")
+_MANY_MAGNITUDE = re.compile(r"[多余][万亿]")
+
+
 def _comparator(before: str, after: str, q: Quantity) -> str:
-    window = before[-30:]
-    for op, pattern in cues.CMP_BEFORE:
-        if pattern.search(window):
-            return op
+    m = cues.CMP_BEFORE_ONE.search(before[-30:])
+    if m:
+        return cues.CMP_OF_GROUP[m.lastgroup or ""]
     tail = after[:8]
     for op, pattern in cues.CMP_AFTER:
         if pattern.search(tail):
             return op
-    if re.search(r"[多余]\S{0,2}$", q.text) and not re.search(r"[多余][万亿]", q.text):
+    if _MANY_SUFFIX.search(q.text) and not _MANY_MAGNITUDE.search(q.text):
         return ">"
     return "~" if q.approximate else "="
 
 
 def _change(before: str, after: str, lang: str) -> tuple[int, bool]:
     """(+1 | -1 | 0, whether a change verb governs the figure)."""
+    before = before[-120:]  # the verb is near; the anchored patterns would rescan a long clause
     if lang == "zh" or _CJK.search(before[-6:]):
         if cues.ZH_TO_BEFORE.search(before):
             return 0, False
