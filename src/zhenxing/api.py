@@ -109,7 +109,13 @@ def describe_error(path: str, exc: BaseException) -> str:
     """One line for the user: ``PATH: problem``; unexpected errors also name their type."""
     if isinstance(exc, InputError):
         return str(exc)
+    # A database error's text carries the SQL and its parameters (document text): show the driver's reason.
+    orig = getattr(exc, "orig", None)
+    if orig is not None and isinstance(orig, Exception):
+        exc = orig
     message = " ".join(str(exc).split()) or "(no message)"
+    if len(message) > 300:
+        message = message[:297] + "..."
     if isinstance(exc, ZhenxingError):
         return f"{path}: {message}"
     return f"{path}: {type(exc).__name__}: {message}"

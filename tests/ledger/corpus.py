@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -24,7 +25,7 @@ from zhenxing.ingest.loader import load_document
 from zhenxing.ledger.store import Ledger
 
 # From examples/003_67a0eda2e3f886dd.txt (Liaoning's 2023 work report, English) and
-# examples/liaoning-gwr-2023-zh.txt (the Chinese original), verbatim.
+# examples/liaoning-gwr-2023-zh.txt (the Chinese original), verbatim up to a clause end.
 CORPUS = {
     "a.txt": "The provincial GDP was 2,758.4 billion yuan, a rise of 5.8%, "
     "the general public budget revenue was 276.47 billion yuan, a rise of 4.1%.\n",
@@ -124,13 +125,16 @@ def signal_after_first_document(
         stdout=write_fd,
         stderr=subprocess.PIPE,
         env=env,
+        # As in a terminal: Ctrl-C interrupts, even when the tests run where SIGINT is ignored (a `&` job).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as process:
         os.close(write_fd)
         try:
             deadline = time.monotonic() + timeout
             while _document_count(db) == 0:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"ingest stored nothing (exit {process.returncode})")
+                    why = process.stderr.read().decode() if process.returncode is not None else "timed out"
+                    raise AssertionError(f"ingest stored nothing (exit {process.returncode}): {why}")
                 time.sleep(0.02)
             process.send_signal(signum)
             # Read what it prints until it exits: an interrupted process may still print.
