@@ -73,6 +73,10 @@ class RegionMention:
     province: str | None
     text: str = ""
 
+    def shifted(self, offset: int) -> RegionMention:
+        """The same mention with offsets into a text that starts ``offset`` later."""
+        return RegionMention(self.start - offset, self.end - offset, self.name, self.level, self.province, self.text)
+
 
 @dataclass(frozen=True, slots=True)
 class LocalReference:
