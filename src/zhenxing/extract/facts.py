@@ -306,14 +306,15 @@ def _sentence_facts(
         before = sentence[clause[0] : q.start]
         after = sentence[q.end : clause[1]]
         fact, mention, mention_id = None, None, None
+        cues_of_figure = (_comparator(before, after, q), *_change(before, after, lang))
         for candidate in _indicator_candidates(sentence, indicators, q, clause, lang):
             cid = _respective_indicator(sentence, candidate, local, index) if respectively else candidate.indicator.id
-            attempt = _classify(sentence, q, form, before, after, candidate, cid, lang)
+            attempt = _classify(sentence, q, form, before, after, candidate, cid, lang, cues_of_figure)
             if attempt is not None and _compatible(taxonomy()[cid].unit, attempt[1], attempt[3]):
                 fact, mention, mention_id = attempt, candidate, cid
                 break
         if fact is None:
-            fact = _classify(sentence, q, form, before, after, None, None, lang)
+            fact = _classify(sentence, q, form, before, after, None, None, lang, cues_of_figure)
         if fact is None:
             continue
         value, unit, comparator, change = fact
@@ -563,12 +564,13 @@ def _classify(
     mention: IndicatorMention | None,
     indicator: str | None,
     lang: str,
+    figure_cues: tuple[str, int, bool],
 ) -> tuple[float, str | None, str, str] | None:
+    """Value, unit, comparator and change of a figure, read as measuring ``mention``."""
     value, unit = q.value, q.unit
-    comparator = _comparator(before, after, q)
+    comparator, direction, change_word = figure_cues
     if form == "doubling":
         return value * 100, "%", comparator, "growth"
-    direction, change_word = _change(before, after, lang)
     label_text = mention.text if mention else before[-40:]
     if form == "fraction" or (unit is None and form == "fraction"):
         value, unit = value * 100, "%"
@@ -629,8 +631,14 @@ def _change(before: str, after: str, lang: str) -> tuple[int, bool]:
         if re.match(r"^\s*(?:的)?(?:增长|增幅|增速)", after):
             return 1, True
         return 0, False
-    for pattern in (cues.EN_NOUN_OF, cues.EN_GROWTH_NOUN_BEFORE, cues.EN_VERB_DIRECT, cues.EN_CHANGE_BEFORE):
-        m = pattern.search(before)
+    near = before[-40:]
+    for pattern, window in (
+        (cues.EN_NOUN_OF, near),
+        (cues.EN_GROWTH_NOUN_BEFORE, near),
+        (cues.EN_VERB_DIRECT, near),
+        (cues.EN_CHANGE_BEFORE, before),
+    ):
+        m = pattern.search(window)
         if m:
             if cues.EN_TO_AFTER_VERB.search(before):
                 return 0, False
@@ -764,7 +772,7 @@ def _kind(
         return "other"
     programme = bool(indicator) or change != "level"
     clause_after = sentence[q.end : clause_end]
-    clause_achieved = bool(cues.ACHIEVED.search(before[-80:])) or bool(cues.ACHIEVED.search(clause_after))
+    clause_achieved = bool(cues.ACHIEVED.search(before[-80:]) or cues.ACHIEVED.search(clause_after[:120]))
     if not indicator and change == "level":
         if unit in ("years", "days") or unit in _DIMENSION_UNITS and not clause_achieved:
             return "other"  # ages, durations, sizes
@@ -772,7 +780,7 @@ def _kind(
             return "other"  # "visited twice", "the following ten assignments", "eight aspects"
     over = _period_over(period, ctx)
     if over is False:
-        if cues.NOW.search(sentence):
+        if cues.NOW.search(sentence[: q.start]):
             return "result" if programme or clause_achieved else "other"
         if not future and cues.PAST.search(sentence[max(0, q.start - 120) : clause_end]):
             # "In the first half of this year, the provinces achieved a GDP of …": reported, not planned.
