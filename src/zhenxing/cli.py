@@ -403,6 +403,14 @@ def demo(
         raise typer.Exit(1)
 
 
+# Commands of the tracking stage live in their own modules; imported here, after
+# the shared options above are defined, so they can use them.
+from zhenxing import cli_loop, cli_tracking  # noqa: E402
+
+cli_tracking.register(app)
+cli_loop.register(app)
+
+
 def main() -> None:
     """Console-script entry point (``zhenxing = zhenxing.cli:main``)."""
     app()

@@ -1,0 +1,9 @@
+"""CLI commands for closed-loop loop; registered on the main app by ``zhenxing.cli``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
