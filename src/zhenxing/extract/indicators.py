@@ -99,9 +99,10 @@ def _matchers() -> tuple[re.Pattern[str], dict[str, Indicator]]:
     english = [n for n in owner if not _is_cjk(n)]
     chinese = [n for n in owner if _is_cjk(n)]
     # English names need word boundaries and may take a plural ending.
+    # Names are folded to lower case, and so is the text before the scan:
+    # a case-sensitive pattern is several times faster than IGNORECASE.
     pattern = re.compile(
-        rf"(?<![A-Za-z0-9])(?:{_trie_pattern(english)})(?:e?s)?(?![A-Za-z0-9])|{_trie_pattern(chinese)}",
-        re.IGNORECASE,
+        rf"(?<![a-z0-9])(?:{_trie_pattern(english)})(?:e?s)?(?![a-z0-9])|{_trie_pattern(chinese)}"
     )
     return pattern, owner
 
@@ -123,11 +124,14 @@ def _owner_of(matched: str, owner: dict[str, Indicator]) -> Indicator | None:
 def find_indicators(text: str) -> list[IndicatorMention]:
     """Every taxonomy name in ``text``, leftmost-longest, without overlaps."""
     pattern, owner = _matchers()
+    folded = text.lower()
+    if len(folded) != len(text):  # a rare letter whose lower case is longer ("İ"): fold letter by letter
+        folded = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
     mentions = []
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(folded):
         ind = _owner_of(m.group(0), owner)
         if ind is not None:
-            mentions.append(IndicatorMention(m.start(), m.end(), m.group(0), ind))
+            mentions.append(IndicatorMention(m.start(), m.end(), text[m.start() : m.end()], ind))
     return mentions
 
 
