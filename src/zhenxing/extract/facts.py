@@ -294,7 +294,7 @@ def _sentence_facts(
     indicators = find_indicators(sentence)
     places = _place_mentions(sentence, regions)
     future = bool(cues.FUTURE.search(sentence))
-    respectively = re.search(r"respectively|分别", sentence, re.IGNORECASE) is not None
+    respectively = "分别" in sentence or "espectively" in sentence
     out: list[Fact] = []
     previous: tuple[int, str, float] | None = None
     local = [replace(q, start=q.start - offset, end=q.end - offset) for q in qs]
@@ -410,16 +410,16 @@ def _not_a_fact(sentence: str, q: Quantity, form: str | None) -> bool:
     after = sentence[q.end : q.end + 12]
     if q.unit is None and form in (None, "number", "count"):
         # "(1)", "1.", "第1", "No. 3": list numbers and ordinals.
-        if re.search(r"(?:第|No\.\s*|#|Article\s+|Chapter\s+|Section\s+|Phase\s+)$", before, re.IGNORECASE):
+        if _ORDINAL_BEFORE.search(before):
             return True
-        if q.start == 0 and re.match(r"^\s*[.)、）．]", after):
+        if q.start == 0 and _LIST_MARK_AFTER.match(after):
             return True
-        if re.search(r"[(（]$", before) and re.match(r"^[)）]", after):
+        if before.endswith(("(", "（")) and after.startswith((")", "）")):
             return True
         # A number inside a quoted name: the "45 Measures ...".
-        if re.search(r"[\"“「《]\s*$", before) and re.match(r"^\s*[A-Z\u4e00-\u9fff]", after):
+        if _QUOTE_OPEN_BEFORE.search(before) and _NAME_START_AFTER.match(after):
             return True
-    spelled = not re.search(r"\d", q.text)
+    spelled = not _DIGIT.search(q.text)
     if spelled:
         if q.value == 1 and q.unit in (None, "items") and not _OPEN_COMPARATOR.search(before):
             # "one after another", 一个/一项/一辆: an article, not a count.
@@ -439,6 +439,10 @@ def _not_a_fact(sentence: str, q: Quantity, form: str | None) -> bool:
     return bool(q.unit in ("years", "days") and re.match(r"^\s*(?:ago|前)", after))
 
 
+_ORDINAL_BEFORE = re.compile(r"(?:第|No\.\s*|#|Article\s+|Chapter\s+|Section\s+|Phase\s+)$", re.IGNORECASE)
+_LIST_MARK_AFTER = re.compile(r"^\s*[.)、）．]")
+_QUOTE_OPEN_BEFORE = re.compile(r"[\"“「《]\s*$")
+_NAME_START_AFTER = re.compile(r"^\s*[A-Z\u4e00-\u9fff]")
 _OPEN_COMPARATOR = re.compile(r"(?:at\s+least|more\s+than|over|至少|不少于|超过)\s*$", re.IGNORECASE)
 
 
@@ -464,7 +468,7 @@ def _noun_gap(gap: str, lang: str) -> bool:
     """Whether the words between a figure and a name are only its modifiers ("137 new national-level")."""
     if lang == "zh" or _CJK.search(gap):
         return len(gap) <= 6 and not re.search(r"[，,；;。的]", gap)
-    if len(gap) > 50 or re.search(r"\d", gap):
+    if len(gap) > 50 or _DIGIT.search(gap):
         return False
     # "2,200 kilometers of national ... roads", "32,000 sets of affordable rental houses"
     gap = re.sub(r"^\s*(?:[A-Za-z\-]+\s+)?of\s+(?:the\s+)?", " ", gap, count=1, flags=re.IGNORECASE)
