@@ -17,7 +17,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from zhenxing.extract import cues
-from zhenxing.extract.indicators import IndicatorMention, find_indicators, loose_indicator, taxonomy
+from zhenxing.extract.indicators import (
+    IndicatorMention,
+    content_words,
+    find_indicators,
+    loose_indicator,
+    taxonomy,
+)
 from zhenxing.extract.periods import find_periods
 from zhenxing.extract.quantities import quantities
 from zhenxing.extract.regions import find_regions
@@ -457,11 +463,22 @@ _QUOTED = re.compile(r"“[^”]{1,40}”|\"[^\"]{1,40}\"|「[^」]{1,40}」|《
 def _loose_mention(sentence: str, q: Quantity, clause: tuple[int, int]) -> IndicatorMention | None:
     """A reworded taxonomy name in the figure's clause (see ``indicators.loose_indicator``)."""
     start, end = max(clause[0], q.start - 80), min(clause[1], q.end + 80)
-    window = sentence[start:q.start] + " " + sentence[q.end:end]
-    ind = loose_indicator(window)
-    if ind is None:
-        return None
-    return IndicatorMention(start, end, sentence[start:end].strip(), ind)
+    # The figure's own noun phrase first ("the 540 proposals from …"), then both sides.
+    for a, b in ((q.end, end), (start, end)):
+        window = sentence[a:q.start] + " " + sentence[q.end : b] if a < q.start else sentence[a:b]
+        ind = loose_indicator(window)
+        if ind is not None:
+            return IndicatorMention(a, b, _loose_label(sentence[a:b], ind), ind)
+    return None
+
+
+def _loose_label(window: str, ind) -> str:
+    """The stretch of the window that holds the name's words, as the text's own label."""
+    wanted = {w for name in ind.en for w in content_words(name)}
+    spans = [m.span() for m in re.finditer(r"[A-Za-z0-9]+", window) if content_words(m.group()) and content_words(m.group())[0] in wanted]
+    if not spans:
+        return window.strip()
+    return window[spans[0][0] : spans[-1][1]].strip()
 
 
 def _noun_gap(gap: str, lang: str) -> bool:
@@ -772,7 +789,7 @@ def _kind(
     clause_end: int,
 ) -> str:
     """Target: a figure for a time not yet over when the document was written; result: achieved."""
-    if indicator and taxonomy()[indicator].area == "other":
+    if indicator and taxonomy()[indicator].descriptive:
         return "other"
     programme = bool(indicator) or change != "level"
     clause_after = sentence[q.end : clause_end]

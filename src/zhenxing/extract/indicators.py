@@ -24,6 +24,7 @@ class Indicator:
     better: str
     en: tuple[str, ...]
     zh: tuple[str, ...]
+    descriptive: bool = False  # a standing fact about a place (population, coastline), never a target or result
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ def taxonomy() -> dict[str, Indicator]:
             better=entry.get("better", "none"),
             en=tuple(str(n) for n in entry.get("en", [])),
             zh=tuple(str(n) for n in entry.get("zh", [])),
+            descriptive=bool(entry.get("descriptive", False)),
         )
     return out
 
