@@ -302,7 +302,7 @@ def _sentence_facts(
     future = bool(cues.FUTURE.search(sentence))
     respectively = "分别" in sentence or "espectively" in sentence
     out: list[Fact] = []
-    previous: tuple[int, str, float] | None = None
+    previous: tuple[int, int, bool] | None = None  # end, direction and change word of the last figure
     local = [replace(q, start=q.start - offset, end=q.end - offset) for q in qs]
     forms = [getattr(q, "form", None) for q in qs]
     for index, (q, form) in enumerate(zip(local, forms, strict=True)):
@@ -312,7 +312,12 @@ def _sentence_facts(
         before = sentence[clause[0] : q.start]
         after = sentence[q.end : clause[1]]
         fact, mention, mention_id = None, None, None
-        cues_of_figure = (_comparator(before, after, q), *_change(before, after, lang))
+        direction, change_word = _change(before, after, lang)
+        if not direction and previous and previous[1] and _COORDINATED.match(sentence[previous[0] : q.start]):
+            # "increased by 6.6% and 10.1% respectively": the second figure shares the verb.
+            direction, change_word = previous[1], previous[2]
+        previous = (q.end, direction, change_word)
+        cues_of_figure = (_comparator(before, after, q), direction, change_word)
         for candidate in _indicator_candidates(sentence, indicators, q, clause, lang):
             cid = _respective_indicator(sentence, candidate, local, index) if respectively else candidate.indicator.id
             attempt = _classify(sentence, q, form, before, after, candidate, cid, lang, cues_of_figure)
@@ -326,16 +331,6 @@ def _sentence_facts(
         value, unit, comparator, change = fact
         if mention_id is None and unit == "people" and change == "level" and _is_population(sentence, q):
             mention_id = "population"
-        if previous and change == "level" and previous[1] != "level" and _COORDINATED.match(sentence[previous[0] : q.start]):
-            # "increased by 6.6% and 10.1% respectively": the second figure shares the verb.
-            change = previous[1]
-            if previous[2] < 0:
-                value = -value
-            if previous[1] == "delta" and unit == "%":
-                unit = "percentage_point"
-        previous = (q.end, change, value if change != "level" else 0)
-        if mention_id and not _compatible(taxonomy()[mention_id].unit, unit, change):
-            mention, mention_id = None, None  # a coordinated figure that took another verb no longer fits
         period = _period_for(sentence, q, clause, periods, ctx, unit, mention_id)
         kind = _kind(sentence, before, q, mention_id, unit, change, period, future, ctx, clause[1])
         region = _region_for(sentence, q, clause, places, regions, ctx, kind, unit, mention_id)
