@@ -703,22 +703,46 @@ def _noun_unit(q: Quantity, before: str, after: str, lang: str) -> str | None:
             return "enterprises"
         if _ZH_PEOPLE.search(head[:5]) or q.text.endswith(("人", "名")):
             return "people"
-        if head and _CJK.match(head[:1]):
-            return None if not _ZH_ENTERPRISE.search(tail) else "enterprises"
+        if _ZH_CLASSIFIER.search(q.text + after[:3]):
+            return "items"  # "140 多个国家和地区", "小区共有 6 个": counted things, not people or firms
         if _ZH_ENTERPRISE.search(tail[-4:]):
             return "enterprises"
         return None
-    words = _EN_WORD.findall(after[:80])[:7]
-    for word in words:
-        if word.lower() in ("of", "in", "to", "for", "with", "from", "by", "on", "at", "and", "were", "was", "have", "has", "are", "is", "will"):
-            break
-        if _PEOPLE_NOUN.match(word):
-            return "people"
-        if _ENTERPRISE_NOUN.match(word):
-            return "enterprises"
-        if _HOUSEHOLD_NOUN.match(word):
-            return "households"
+    # The counted noun is the head (last word) of the first run of the noun phrase
+    # that holds a noun: "20 … community elderly care service centers" counts centers.
+    run: list[str] = []
+    for word in [*_EN_WORD.findall(after[:90])[:9], "of"]:
+        low = word.lower()
+        if low in _EN_PHRASE_END or low in ("and", "or"):
+            nouny = [w for w in run if _noun_class(w)]
+            if nouny:
+                return _noun_class(run[-1]) or _noun_class(nouny[-1])
+            if low not in ("and", "or"):
+                return None
+            run = []
+            continue
+        run.append(word)
     return None
+
+
+def _noun_class(word: str) -> str | None:
+    if _PEOPLE_NOUN.match(word):
+        return "people"
+    if _ENTERPRISE_NOUN.match(word):
+        return "enterprises"
+    if _HOUSEHOLD_NOUN.match(word):
+        return "households"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return "items"
+    return None
+
+
+_EN_PHRASE_END = frozenset(
+    ("of", "in", "to", "for", "with", "from", "by", "on", "at", "were", "was", "have", "has", "are", "is", "will", "than",
+     "that", "which", "who", "under", "across", "into", "through", "while", "had", "be", "been", "could", "can",
+     "the", "a", "an", "its", "their", "our", "this", "these", "those", "his", "her")
+)
+_ZH_CLASSIFIER = re.compile(r"[个项座所条台辆套处次批]")
 
 
 def _period_for(
