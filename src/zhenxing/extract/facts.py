@@ -892,6 +892,10 @@ def _region_for(
     names = {r.name for r in places}
     if len(names) == 1 and places[0].end <= q.start and q.start - places[0].end <= 150:
         return places[0].name
+    # A place that opens the sentence frames all of it ("In Dalian area of …, one vehicle … can save half").
+    framing = [r for r in places if r.end <= min(q.start, 40)]
+    if framing:
+        return _most_specific(framing).name
     if kind == "other" and not indicator:
         return None
     return ctx.paragraph_region or ctx.default_region
