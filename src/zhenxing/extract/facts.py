@@ -228,10 +228,16 @@ def _place_mentions(sentence: str, regions: list) -> list:
     for r in regions:
         if r.level == "country":
             continue
-        if _ORG_AFTER.match(sentence[r.end : r.end + 12]):
+        if _ORG_AFTER.match(sentence[r.end : r.end + 12]) or _ZH_ORG_AFTER.match(sentence[r.end : r.end + 12]):
             continue
         out.append(r)
     return out
+
+
+# A Chinese place name that begins a firm's or an institution's name: 大连船舶重工集团, 东软软件园.
+_ZH_ORG_AFTER = re.compile(
+    r"^[市省]?[^\s，。；、,;]{0,8}?(?:集团|公司|有限|大学|学院|医院|银行|软件园|产业园|工业园|船舶|重工|石化|钢铁|机床|研究院|研究所|鼓风机)"
+)
 
 
 def _most_specific(regions: list):
