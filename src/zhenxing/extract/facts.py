@@ -463,7 +463,7 @@ _QUOTED = re.compile(r"“[^”]{1,40}”|\"[^\"]{1,40}\"|「[^」]{1,40}」|《
 
 def _loose_mention(sentence: str, q: Quantity, clause: tuple[int, int]) -> IndicatorMention | None:
     """A reworded taxonomy name in the figure's clause (see ``indicators.loose_indicator``)."""
-    start, end = max(clause[0], q.start - 80), min(clause[1], q.end + 80)
+    start, end = max(clause[0], q.start - 120), min(clause[1], q.end + 120)
     # The figure's own noun phrase first ("the 540 proposals from …"), then both sides.
     for a, b in ((q.end, end), (start, end)):
         window = sentence[a:q.start] + " " + sentence[q.end : b] if a < q.start else sentence[a:b]
@@ -494,7 +494,7 @@ def _noun_gap(gap: str, lang: str) -> bool:
 
 
 _GAP_STOP = re.compile(
-    r"\b(?:and|or|of|for|with|in|to|by|on|at|from|was|were|is|are|has|have|had|will|be|been|which|that|than|per)\b|[,;:.]",
+    r"\b(?:or|of|for|with|in|to|by|on|at|from|was|were|is|are|has|have|had|will|be|been|which|that|than|per)\b|[,;:.]",
     re.IGNORECASE,
 )
 
