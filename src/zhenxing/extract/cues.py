@@ -26,13 +26,16 @@ CMP_BEFORE_ONE = re.compile(
 )
 CMP_OF_GROUP = {name: op for op, name in _CMP_NAMES.items()}
 # After the figure (the window starts where the figure ends).
-CMP_AFTER = [
-    (">=", re.compile(r"^\s*(?:or\s+more|and\s+above|or\s+above|及以上)", re.IGNORECASE)),
-    ("<=", re.compile(r"^\s*(?:or\s+less|or\s+below|及以下)", re.IGNORECASE)),
-    (">", re.compile(r"^\s*(?:以上|多|余|plus\b|\+)")),
-    ("<", re.compile(r"^\s*(?:以内|以下|之内)")),
-    ("~", re.compile(r"^\s*(?:左右|上下|or\s+so\b)", re.IGNORECASE)),
+_CMP_AFTER = [
+    (">=", r"or\s+more|and\s+above|or\s+above|及以上"),
+    ("<=", r"or\s+less|or\s+below|及以下"),
+    (">", r"以上|多|余|plus\b|\+"),
+    ("<", r"以内|以下|之内"),
+    ("~", r"左右|上下|or\s+so\b"),
 ]
+CMP_AFTER_ONE = re.compile(
+    r"\s*(?:" + "|".join(f"(?P<{_CMP_NAMES[op]}>{body})" for op, body in _CMP_AFTER) + ")", re.IGNORECASE
+)
 
 # --- changes ---------------------------------------------------------------
 _UP_EN = r"increas\w*|ris\w*|rose|grow\w*|grew|growth|up|climb\w*|jump\w*|surg\w*|expand\w*|rais\w*|boost\w*|gain\w*|add\w*|higher"

@@ -625,10 +625,9 @@ def _comparator(before: str, after: str, q: Quantity) -> str:
     m = cues.CMP_BEFORE_ONE.search(before[-30:])
     if m:
         return cues.CMP_OF_GROUP[m.lastgroup or ""]
-    tail = after[:8]
-    for op, pattern in cues.CMP_AFTER:
-        if pattern.search(tail):
-            return op
+    m = cues.CMP_AFTER_ONE.match(after, 0, 8)
+    if m:
+        return cues.CMP_OF_GROUP[m.lastgroup or ""]
     if _MANY_SUFFIX.search(q.text) and not _MANY_MAGNITUDE.search(q.text):
         return ">"
     return "~" if q.approximate else "="
@@ -653,6 +652,9 @@ def _change(before: str, after: str, lang: str) -> tuple[int, bool]:
         if re.match(r"^\s*(?:的)?(?:增长|增幅|增速)", after):
             return 1, True
         return 0, False
+    low = before.lower()
+    if not any(stem in low for stem in _EN_CHANGE_STEMS):
+        return _change_after(after)  # no change verb before: skip the anchored patterns
     near = before[-40:]
     for pattern, window in (
         (cues.EN_NOUN_OF, near),
@@ -668,6 +670,19 @@ def _change(before: str, after: str, lang: str) -> tuple[int, bool]:
             if re.search(r"narrow", verb, re.IGNORECASE):
                 return 1, True
             return (-1 if cues.DOWN_WORDS.match(verb) or re.match(cues._DOWN_EN, verb, re.IGNORECASE) else 1), True
+    return _change_after(after)
+
+
+# Every English change verb of ``cues`` contains one of these; a window without any has no change.
+_EN_CHANGE_STEMS = (
+    "increas", "ris", "rose", "grow", "grew", "up", "climb", "jump", "surg", "expand", "rais", "boost", "gain",
+    "add", "higher", "decreas", "declin", "drop", "fall", "fell", "reduc", "cut", "down", "lower", "sav",
+    "shr", "slash", "contract", "narrow",
+)
+
+
+def _change_after(after: str) -> tuple[int, bool]:
+    """A change named after the figure: "5.8% growth", "1345 fewer mines"."""
     m = cues.EN_GROWTH_AFTER.search(after) or cues.EN_FEWER_AFTER.search(after)
     if m:
         verb = m.group("verb").lower()
