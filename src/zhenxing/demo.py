@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from zhenxing import api
 from zhenxing.errors import ZhenxingError
@@ -24,8 +24,10 @@ from zhenxing.model import Fact
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
+    from rich.table import Table
 
     from zhenxing.ledger.store import DocumentInfo, Ledger
+    from zhenxing.ledger.tracking_model import Verdict
 
 DEFAULT_DEMO_DB = "zhenxing-demo.db"
 KINDS = ("target", "result", "other")
@@ -131,6 +133,9 @@ class DemoSummary:
     target_year: int | None
     targets: list[Fact]
     totals: dict[str, int] = field(default_factory=dict)
+    # The targets of ``target_year`` judged against the results in the ledger
+    # (``zhenxing targets --period YEAR``), judged ones first.
+    verdicts: list[Verdict] = field(default_factory=list)
 
 
 def summarize(ledger: Ledger) -> DemoSummary:
@@ -155,10 +160,29 @@ def summarize(ledger: Ledger) -> DemoSummary:
         counts[y] = counts.get(y, 0) + 1
     year = max(counts, key=lambda y: (counts[y], y), default=None)
     chosen = [f for y, f in pool if y == year]
-    return DemoSummary(ledger.documents(), ordered, year, chosen, ledger.counts())
+    verdicts = _verdicts(ledger, year) if year is not None else []
+    return DemoSummary(ledger.documents(), ordered, year, chosen, ledger.counts(), verdicts)
 
 
-def snippet(fact: Fact, width: int = 70) -> str:
+_STATUS_ORDER = {"missed": 0, "met": 1, "pending": 2, "no result": 3}
+
+
+def _verdicts(ledger: Ledger, year: int) -> list[Verdict]:
+    """The year's targets judged; those with a result first, each group in the order the report states them."""
+    from zhenxing.ledger.verdicts import evaluate
+
+    found = evaluate(ledger, period=str(year))
+    return sorted(found, key=lambda v: _STATUS_ORDER.get(v.status, 9))  # stable: report order within a status
+
+
+class Quoted(Protocol):
+    """Anything with a sentence and the figure as written in it: a ``Fact`` or a tracking ``Source``."""
+
+    quote: str
+    text: str
+
+
+def snippet(fact: Quoted, width: int = 70) -> str:
     """A short piece of the sentence around the figure, to show where it comes from."""
     quote = " ".join(fact.quote.split()) if len(fact.quote) > width else fact.quote
     if len(quote) <= width:
@@ -207,6 +231,17 @@ def render(summary: DemoSummary, console: Console, *, db: str | None = None) -> 
     if summary.target_year is None:
         console.print(Text("No targets with a year were found.", style="italic"))
         return
+    if summary.verdicts:
+        console.print(verdict_table(summary))
+    else:
+        console.print(_target_list(summary))
+
+
+def _target_list(summary: DemoSummary) -> Table:
+    """The year's target facts, for a ledger where none could be judged (no tracking stage)."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(
         title=f"Targets for {summary.target_year} ({len(summary.targets)})",
         title_justify="left",
@@ -229,7 +264,63 @@ def render(summary: DemoSummary, console: Console, *, db: str | None = None) -> 
             Text(f.region or ""),
             source,
         )
-    console.print(table)
+    return table
+
+
+def verdict_table(summary: DemoSummary) -> Table:
+    """The year's targets with their verdict, result and both sources: what the ledger is for."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from zhenxing.formats_tracking import STATUS_STYLES
+
+    counts: dict[str, int] = {}
+    for v in summary.verdicts:
+        counts[v.status] = counts.get(v.status, 0) + 1
+    shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: _STATUS_ORDER.get(kv[0], 9)))
+    as_of = summary.verdicts[0].as_of or "unknown"
+    table = Table(
+        title=f"Targets for {summary.target_year} ({len(summary.verdicts)}): {shown}, as of {as_of}",
+        title_justify="left",
+    )
+    table.add_column("status", no_wrap=True)
+    table.add_column("indicator / label", max_width=28)
+    table.add_column("target", justify="right", no_wrap=True)
+    table.add_column("result", justify="right", no_wrap=True)
+    table.add_column("region", max_width=14)
+    table.add_column("sources", ratio=1)
+    for v in summary.verdicts:
+        t = v.target
+        label = Text(t.indicator) if t.indicator else Text(clip(t.label, 40), style="italic")
+        if t.indicator and t.label:
+            label.append(f"\n{clip(t.label, 40)}", style="dim")
+        result = Text("")
+        if v.results:
+            best = v.results[0]
+            result = Text(format_value(best.value, best.unit))
+            if best.period != t.period:
+                result.append(f"\nby {best.period}", style="dim")
+        if v.progress is not None and t.comparator == "=":
+            result.append(f"\n{v.progress:.0%} delivered", style="dim")
+        sources = Text()
+        for s in t.sources[:2]:
+            sources.append(f"{s.doc}\n", style="cyan")
+            if v.results:  # judged rows quote both sentences; the rest stay one line
+                sources.append(snippet(s) + "\n", style="dim")
+        for r in v.results[:1]:
+            for s in r.sources[:2]:
+                sources.append(f"→ {s.doc}" + (f" ({s.doc_date})" if s.doc_date else "") + "\n", style="cyan")
+                sources.append(snippet(s) + "\n", style="dim")
+        sources.rstrip()
+        table.add_row(
+            Text(v.status, style=STATUS_STYLES.get(v.status, "")),
+            label,
+            Text(format_value(t.value, t.unit, t.comparator)),
+            result,
+            Text(t.region or ""),
+            sources,
+        )
+    return table
 
 
 def failed(results: Iterable[api.FileResult]) -> list[api.FileResult]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Double, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Double, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The newest migration. Opening a ledger whose ``alembic_version`` already says
 # this skips importing alembic (it costs ~0.3 s per command); a test checks
 # that it equals the head of ``migrations/versions``.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 # Explicit constraint names keep migrations reproducible on every backend.
 NAMING = {
@@ -87,4 +87,96 @@ class FactRow(Base):
         Index("ix_facts_kind", "kind"),
         Index("ix_facts_doc_id", "doc_id"),
         Index("ix_facts_doc_start", "doc", "start"),
+    )
+
+
+# -- the closed loop (revision 0002) ------------------------------------------------
+#
+# What people say about the ledger lives in append-only tables: a change adds a
+# row, the current state is the newest row of its key, and nothing is updated
+# or deleted. None of them has a foreign key: a correction must outlive the
+# fact row it corrects (re-extraction deletes and recreates facts), and an
+# assignment or override is keyed by a target key that the tracking stage
+# computes, not by a row of ours. Times are UTC ISO 8601 text with a fixed
+# width ("2024-05-01T08:30:00.000000+00:00"), so they read and sort the same on
+# every backend.
+
+
+class FactCorrectionRow(Base):
+    """One step in the review of an extracted figure, keyed by what re-extraction keeps: document and span.
+
+    ``fields`` holds every field corrected so far (the whole overlay, not just
+    this step's change) and ``rejected`` whether the figure is rejected, so the
+    newest row of a span is its complete current state.
+    """
+
+    __tablename__ = "fact_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(64))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    fact_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rejected: Mapped[bool] = mapped_column(Boolean)
+    actor: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (
+        Index("ix_fact_corrections_span", "doc_id", "start", "end"),
+        Index("ix_fact_corrections_fact_id", "fact_id"),
+    )
+
+
+class TargetAssignmentRow(Base):
+    """An owner (department) and a due date for a target; ``owner`` None records that it was unassigned."""
+
+    __tablename__ = "target_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_key: Mapped[str] = mapped_column(String(255))
+    owner: Mapped[str | None] = mapped_column(Text)
+    due: Mapped[str | None] = mapped_column(String(10))
+    actor: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (Index("ix_target_assignments_target_key", "target_key"),)
+
+
+class VerdictOverrideRow(Base):
+    """A person's verdict on a target, with the reason; ``status`` None records that it was cleared."""
+
+    __tablename__ = "verdict_overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_key: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (Index("ix_verdict_overrides_target_key", "target_key"),)
+
+
+class AuditRow(Base):
+    """Who changed what, when and why: one row per change, written in the change's own transaction."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    entity_type: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[str] = mapped_column(String(255))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_audit_log_entity_id", "entity_id"),
+        Index("ix_audit_log_at", "at"),
     )

@@ -8,6 +8,11 @@ language and the schema is owned by alembic migrations that run on open.
 Writes go one document per transaction (its row plus all its facts), so a run
 that is killed half-way keeps every document it finished and a rerun skips
 them ("unchanged") and completes the rest.
+
+What people add to the ledger (manual results, corrections, rejections,
+assignments, overrides, the audit trail) is the closed loop of
+``closed_loop.py``: ``Ledger`` inherits its methods, and the reads here lay
+the current corrections over the extracted facts.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -29,6 +34,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from zhenxing.errors import ZhenxingError
+from zhenxing.ledger.closed_loop import (
+    MANUAL_FORMAT,
+    ClosedLoopMixin,
+    ReviewedFact,
+    apply_correction,
+    fact_from_row,
+    is_rejected,
+    latest_correction,
+    load_overlay,
+    reviewed_rows,
+)
 from zhenxing.ledger.models import SCHEMA_REVISION, DocumentRow, FactRow
 from zhenxing.model import EXTRACTOR_VERSION, Document, Fact
 
@@ -57,6 +73,10 @@ class NotFoundError(LedgerError):
 
 class AmbiguousError(LedgerError):
     """A prefix matches more than one document or fact."""
+
+
+class RejectedError(NotFoundError):
+    """The fact exists but a person rejected it; ``include_rejected=True`` reads it anyway."""
 
 
 @dataclass(slots=True)
@@ -156,15 +176,14 @@ def _fact_row(fact: Fact) -> dict[str, Any]:
     return row
 
 
-def _fact_from_row(row: FactRow) -> Fact:
-    return Fact(**{name: getattr(row, name) for name in _FACT_FIELDS})
+_fact_from_row = fact_from_row
 
 
 def _document_from_row(row: DocumentRow) -> Document:
     return Document(**{name: getattr(row, name) for name in _DOC_FIELDS})
 
 
-class Ledger:
+class Ledger(ClosedLoopMixin):
     """Documents and facts in one database; opening it brings the schema up to date.
 
     ``Ledger("zhenxing.db")``, ``Ledger("postgresql+psycopg://user@host/db")``,
@@ -273,7 +292,16 @@ class Ledger:
             doc = _document_from_row(row)
         return self._write(doc, facts, extractor_version, force=True)
 
-    def _write(self, doc: Document, facts: Iterable[Fact], extractor_version: str, *, force: bool) -> Status:
+    def _write(
+        self,
+        doc: Document,
+        facts: Iterable[Fact],
+        extractor_version: str,
+        *,
+        force: bool,
+        on_write: Callable[[Session], None] | None = None,
+    ) -> Status:
+        """Store or replace; ``on_write`` runs in the same transaction when something is written (the audit entry)."""
         rows: dict[str, dict[str, Any]] = {}
         for fact in facts:
             if fact.doc_id != doc.id:
@@ -300,10 +328,18 @@ class Ledger:
             session.flush()
             if rows:
                 session.execute(insert(FactRow), list(rows.values()))
+            if on_write is not None:
+                on_write(session)
         return status
 
     def clear(self) -> None:
-        """Delete every document and fact (keeps the schema), in one transaction."""
+        """Delete every document and fact (keeps the schema), in one transaction.
+
+        What people recorded (corrections, assignments, overrides, the audit
+        trail) is kept: it is keyed to survive re-extraction, so it applies
+        again when the same documents are ingested anew. Manual results are
+        documents and go with the rest.
+        """
         with self._sessions.begin() as session:
             session.execute(delete(FactRow))
             session.execute(delete(DocumentRow))
@@ -319,11 +355,15 @@ class Ledger:
             return session.scalar(select(DocumentRow.extractor_version).where(DocumentRow.id == doc_id))
 
     def stale_documents(self, version: str = EXTRACTOR_VERSION) -> list[DocumentInfo]:
-        """Documents stored by an extractor version other than ``version`` (normally older)."""
-        return [d for d in self.documents() if d.extractor_version != version]
+        """Documents stored by an extractor version other than ``version`` (normally older).
+
+        Manual results are never stale: their fact was typed in, not extracted,
+        and re-extracting their generated sentence would replace it.
+        """
+        return [d for d in self.documents() if d.extractor_version != version and d.format != MANUAL_FORMAT]
 
     def documents(self) -> list[DocumentInfo]:
-        """Every stored document with its fact count, by name; texts are not loaded."""
+        """Every stored document with its fact count (rejected facts not counted), by name; texts are not loaded."""
         with self._read() as session:
             counts = {
                 doc_id: n
@@ -331,6 +371,8 @@ class Ledger:
                     select(FactRow.doc_id, func.count()).group_by(FactRow.doc_id)
                 )
             }
+            for doc_id, n in self._rejected_by_document(session).items():
+                counts[doc_id] = counts.get(doc_id, 0) - n
             rows = session.execute(select(*_DOC_INFO_COLUMNS).order_by(DocumentRow.name, DocumentRow.id))
             return [DocumentInfo(**row._asdict(), fact_count=counts.get(row.id, 0)) for row in rows]
 
@@ -350,7 +392,17 @@ class Ledger:
             doc_id = self._document_id(session, key)
             row = session.execute(select(*_DOC_INFO_COLUMNS).where(DocumentRow.id == doc_id)).one()
             count = session.scalar(select(func.count()).select_from(FactRow).where(FactRow.doc_id == doc_id))
-            return DocumentInfo(**row._asdict(), fact_count=count or 0)
+            count = (count or 0) - self._rejected_by_document(session).get(doc_id, 0)
+            return DocumentInfo(**row._asdict(), fact_count=count)
+
+    @staticmethod
+    def _rejected_by_document(session: Session) -> dict[str, int]:
+        overlay = load_overlay(session)
+        out: dict[str, int] = {}
+        for row in reviewed_rows(session, overlay):
+            if overlay[(row.doc_id, row.start, row.end)].rejected:
+                out[row.doc_id] = out.get(row.doc_id, 0) + 1
+        return out
 
     @staticmethod
     def _document_id(session: Session, key: str) -> str:
@@ -372,23 +424,40 @@ class Ledger:
                 raise AmbiguousError(f"document {key!r} matches several: {shown}")
         raise NotFoundError(f"no document matches {key!r}")
 
-    def fact(self, fact_id: str) -> Fact:
-        """A fact by its id or a prefix of it that only one fact has."""
-        fact_id = fact_id.strip()
+    def fact(self, fact_id: str, *, include_rejected: bool = False) -> Fact:
+        """A fact by its id or a prefix of it that only one fact has, with its corrections applied.
+
+        A rejected fact is a :class:`RejectedError` (saying who rejected it and
+        why) unless ``include_rejected``; then it comes marked ``rejected``.
+        """
+        with self._read() as session:
+            row = self._resolve_fact_row(session, fact_id)
+            fact = apply_correction(_fact_from_row(row), latest_correction(session, row))
+        if not include_rejected and isinstance(fact, ReviewedFact) and fact.rejected:
+            when = (fact.reviewed_at or "")[:10]
+            raise RejectedError(
+                f"fact {fact.id} was rejected by {fact.reviewed_by} on {when}: {fact.review_reason} "
+                "(`zhenxing restore` brings it back)"
+            )
+        return fact
+
+    @staticmethod
+    def _resolve_fact_row(session: Session, fact_id: str) -> FactRow:
+        """The row of a fact id or of a prefix only one fact has; NotFound/Ambiguous otherwise."""
+        fact_id = (fact_id or "").strip()
         if not fact_id:
             raise NotFoundError("no fact id given")
-        with self._read() as session:
-            row = session.get(FactRow, fact_id)
-            if row is not None:
-                return _fact_from_row(row)
-            rows = session.scalars(
-                select(FactRow)
-                .where(FactRow.id.startswith(fact_id.lower(), autoescape=True))
-                .order_by(FactRow.id)
-                .limit(6)
-            ).all()
+        row = session.get(FactRow, fact_id)
+        if row is not None:
+            return row
+        rows = session.scalars(
+            select(FactRow)
+            .where(FactRow.id.startswith(fact_id.lower(), autoescape=True))
+            .order_by(FactRow.id)
+            .limit(6)
+        ).all()
         if len(rows) == 1:
-            return _fact_from_row(rows[0])
+            return rows[0]
         if rows:
             shown = ", ".join(r.id for r in rows[:5])
             raise AmbiguousError(
@@ -405,6 +474,8 @@ class Ledger:
         doc: str | None = None,
         text: str | None = None,
         limit: int | None = None,
+        *,
+        include_rejected: bool = False,
     ) -> list[Fact]:
         """Facts matching every filter given, ordered by document name and position.
 
@@ -413,26 +484,34 @@ class Ledger:
         also finds "2022-Q1" and "2022-01/2022-11"; ``doc`` is a prefix of the
         document id or of its file name; ``text`` is a case-insensitive
         substring of the quote or the label.
+
+        Corrections apply: filters see the corrected values and corrected facts
+        come as ``ReviewedFact`` (the extracted values in ``.extracted``).
+        Rejected facts are left out unless ``include_rejected``; then they come
+        marked (``.rejected``).
         """
+        region_names: set[str] = set()
+        if region:
+            region_names = {n.lower() for n in (region.strip(), _canonical_region(region.strip())) if n}
+        p = period.strip() if period else ""
+        doc_filter = None
+        if doc:
+            d = doc.strip()
+            doc_filter = or_(
+                FactRow.doc_id.startswith(d.lower(), autoescape=True),
+                FactRow.doc.startswith(d, autoescape=True),
+            )
         query = select(FactRow)
         if indicator:
             query = query.where(FactRow.indicator == indicator.strip())
-        if region:
-            names = {region.strip(), _canonical_region(region.strip())} - {None, ""}
-            query = query.where(or_(*(func.lower(FactRow.region) == n.lower() for n in names if n)))
-        if period:
-            p = period.strip()
+        if region_names:
+            query = query.where(or_(*(func.lower(FactRow.region) == n for n in sorted(region_names))))
+        if p:
             query = query.where(or_(FactRow.period == p, FactRow.period.startswith(p + "-", autoescape=True)))
         if kind:
             query = query.where(FactRow.kind == kind.strip())
-        if doc:
-            d = doc.strip()
-            query = query.where(
-                or_(
-                    FactRow.doc_id.startswith(d.lower(), autoescape=True),
-                    FactRow.doc.startswith(d, autoescape=True),
-                )
-            )
+        if doc_filter is not None:
+            query = query.where(doc_filter)
         if text:
             query = query.where(
                 or_(
@@ -441,31 +520,78 @@ class Ledger:
                 )
             )
         query = query.order_by(FactRow.doc, FactRow.doc_id, FactRow.start, FactRow.end, FactRow.id)
-        if limit is not None:
-            query = query.limit(max(limit, 0))
+
+        def matches(fact: Fact) -> bool:
+            """The filters above, on a corrected fact (the SQL saw its extracted values)."""
+            if indicator and fact.indicator != indicator.strip():
+                return False
+            if region_names and (fact.region or "").lower() not in region_names:
+                return False
+            if p and not (fact.period == p or (fact.period or "").startswith(p + "-")):
+                return False
+            if kind and fact.kind != kind.strip():
+                return False
+            if text:
+                needle = text.lower()
+                if needle not in fact.quote.lower() and needle not in fact.label.lower():
+                    return False
+            return not (is_rejected(fact) and not include_rejected)
+
         with self._read() as session:
-            return [_fact_from_row(row) for row in session.scalars(query)]
+            overlay = load_overlay(session)
+            if not overlay:  # the common case: the database does all the work
+                if limit is not None:
+                    query = query.limit(max(limit, 0))
+                return [_fact_from_row(row) for row in session.scalars(query)]
+            if limit is not None:  # enough rows even if every reviewed fact is among them
+                query = query.limit(max(limit, 0) + len(overlay))
+            found = [
+                _fact_from_row(row)
+                for row in session.scalars(query)
+                if (row.doc_id, row.start, row.end) not in overlay
+            ]
+            for row in reviewed_rows(session, overlay, doc_filter):
+                fact = apply_correction(_fact_from_row(row), overlay[(row.doc_id, row.start, row.end)])
+                if matches(fact):
+                    found.append(fact)
+        found.sort(key=lambda f: (f.doc, f.doc_id, f.start, f.end, f.id))
+        return found if limit is None else found[: max(limit, 0)]
 
     def count_facts(self, *by: str) -> dict[Any, int]:
         """Fact counts grouped by columns, e.g. ``count_facts("indicator", "kind")``.
 
         With one column the keys are its values, with several they are tuples;
-        with none the result is ``{(): total}``.
+        with none the result is ``{(): total}``. Counted as :meth:`facts` reads
+        them: corrected values, rejected facts left out.
         """
         columns = [getattr(FactRow, name) for name in by]
         with self._read() as session:
             query = select(*columns, func.count()).select_from(FactRow).group_by(*columns)
-            rows = session.execute(query).all()
+            counts: dict[tuple[Any, ...], int] = {tuple(row[:-1]): row[-1] for row in session.execute(query)}
+            overlay = load_overlay(session)
+            for row in reviewed_rows(session, overlay):
+                extracted = _fact_from_row(row)
+                old = tuple(getattr(extracted, name) for name in by)
+                counts[old] -= 1
+                if not counts[old]:
+                    del counts[old]
+                fact = apply_correction(extracted, overlay[(row.doc_id, row.start, row.end)])
+                if not is_rejected(fact):
+                    new = tuple(getattr(fact, name) for name in by)
+                    counts[new] = counts.get(new, 0) + 1
+        if not by:
+            return {(): counts.get((), 0)}
         if len(by) == 1:
-            return {row[0]: row[1] for row in rows}
-        return {tuple(row[:-1]): row[-1] for row in rows}
+            return {key[0]: n for key, n in counts.items()}
+        return counts
 
     def counts(self) -> dict[str, int]:
-        """Numbers of documents and facts."""
+        """Numbers of documents and facts (rejected facts not counted)."""
         with self._read() as session:
+            rejected = sum(self._rejected_by_document(session).values())
             return {
                 "documents": session.scalar(select(func.count()).select_from(DocumentRow)) or 0,
-                "facts": session.scalar(select(func.count()).select_from(FactRow)) or 0,
+                "facts": (session.scalar(select(func.count()).select_from(FactRow)) or 0) - rejected,
             }
 
 

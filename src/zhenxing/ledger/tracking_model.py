@@ -59,6 +59,9 @@ class Observation:
     comparator: str
     sources: list[Source] = field(default_factory=list)
     discrepancies: list[str] = field(default_factory=list)
+    # A result computed, not stated: a growth rate from the levels of two years.
+    # Holds the keys of the observations it was computed from; empty for stated figures.
+    derived_from: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -110,6 +113,7 @@ class Verdict:
     as_of: str | None = None
     override: dict[str, Any] | None = None  # a user's override: status, reason, who, when
     assignment: dict[str, Any] | None = None  # owner, due date
+    computed_status: str | None = None  # what the rule said, when an override replaced ``status``
 
 
 @dataclass(slots=True)
@@ -122,3 +126,4 @@ class Conflict:
     explanation: str
     observations: list[Observation] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    newest: str | None = None  # key of the observation stated most recently (a revision supersedes)
