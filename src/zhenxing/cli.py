@@ -405,10 +405,11 @@ def demo(
 
 # Commands of the tracking stage live in their own modules; imported here, after
 # the shared options above are defined, so they can use them.
-from zhenxing import cli_loop, cli_tracking  # noqa: E402
+from zhenxing import cli_loop, cli_report, cli_tracking  # noqa: E402
 
 cli_tracking.register(app)
 cli_loop.register(app)
+cli_report.register(app)
 
 
 def main() -> None:
