@@ -623,11 +623,14 @@ _MANY_MAGNITUDE = re.compile(r"[多余][万亿]")
 
 def _comparator(before: str, after: str, q: Quantity) -> str:
     m = cues.CMP_BEFORE_ONE.search(before[-30:])
+    after_m = cues.CMP_AFTER_ONE.match(after, 0, 8)
     if m:
-        return cues.CMP_OF_GROUP[m.lastgroup or ""]
-    m = cues.CMP_AFTER_ONE.match(after, 0, 8)
-    if m:
-        return cues.CMP_OF_GROUP[m.lastgroup or ""]
+        op = cues.CMP_OF_GROUP[m.lastgroup or ""]
+        if op == "<=" and m.group().startswith("控制在") and after_m and after_m.lastgroup == "approx":
+            return "~"  # 控制在5.5%左右: "kept at about 5.5%"
+        return op
+    if after_m:
+        return cues.CMP_OF_GROUP[after_m.lastgroup or ""]
     if _MANY_SUFFIX.search(q.text) and not _MANY_MAGNITUDE.search(q.text):
         return ">"
     return "~" if q.approximate else "="
