@@ -112,3 +112,36 @@ def test_extraction_is_deterministic() -> None:
     first = [f.to_record() for f in extract_document(doc)]
     second = [f.to_record() for f in extract_document(doc)]
     assert first == second and first
+
+
+def test_chinese_communique_value_added_and_year_end() -> None:
+    text = (
+        "辽宁省2023年国民经济和社会发展统计公报\n\n"
+        "初步核算，全年地区生产总值30209.4亿元，比上年增长5.3%。其中，第一产业增加值2651.0亿元，增长4.7%。\n"
+        "年末全省常住人口4182万人，比上年末减少15万人。"
+    )
+    facts = extract_text(text, date="2024-03-15")
+    by = {f.value: f for f in facts}
+    assert by[3020940000000].indicator == "gdp" and by[3020940000000].period == "2023"
+    value_added = by[265100000000]
+    assert value_added.change == "level"  # 增加值 is "value added", not an increase
+    assert value_added.indicator == "primary_industry_value_added"
+    assert by[41820000].indicator == "population" and by[41820000].period == "2023"  # 年末 of the year reported
+    assert by[-150000].change == "delta"
+
+
+def test_kept_at_about_is_approximate() -> None:
+    text = "2023年工作安排\n2023年全省主要预期目标是：城镇调查失业率控制在5.5%左右，地区生产总值增长5%以上。"
+    by = {f.indicator: f for f in extract_text(text, date="2023-01-12")}
+    assert by["unemployment_rate"].comparator == "~" and by["unemployment_rate"].kind == "target"
+    assert by["gdp"].comparator == ">" and by["gdp"].change == "growth"
+
+
+def test_dateline_city_is_not_the_region() -> None:
+    text = (
+        "HARBIN -- Heilongjiang province's GDP reached 716.6 billion yuan in the first half of 2024, "
+        "up 2.8 percent year-on-year."
+    )
+    facts = extract_text(text, date="2024-07-25")
+    assert {f.region for f in facts} == {"Heilongjiang"}
+    assert all(f.period == "2024-H1" and f.kind == "result" for f in facts)

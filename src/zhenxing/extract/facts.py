@@ -230,10 +230,13 @@ def _place_mentions(sentence: str, regions: list) -> list:
             continue
         if _ORG_AFTER.match(sentence[r.end : r.end + 12]) or _ZH_ORG_AFTER.match(sentence[r.end : r.end + 12]):
             continue
+        if r.start < 3 and _DATELINE_AFTER.match(sentence[r.end : r.end + 30]) and sentence[r.start : r.end].isupper():
+            continue  # "HARBIN -- …": where the story was filed, not what a figure is about
         out.append(r)
     return out
 
 
+_DATELINE_AFTER = re.compile(r"^,?\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}\s*)?(?:\((?:Xinhua|Reuters|AP|CNS|China Daily)\)\s*)?(?:--|—|–|-\s)")
 # A Chinese place name that begins a firm's or an institution's name: 大连船舶重工集团, 东软软件园.
 _ZH_ORG_AFTER = re.compile(
     r"^[市省]?[^\s，。；、,;]{0,8}?(?:集团|公司|有限|大学|学院|医院|银行|软件园|产业园|工业园|船舶|重工|石化|钢铁|机床|研究院|研究所|鼓风机)"
