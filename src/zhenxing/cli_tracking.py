@@ -161,7 +161,9 @@ def targets(
 def verdict(
     target: Annotated[
         str,
-        typer.Argument(help="A target key from `zhenxing targets` (or a prefix only it has), or a target fact id."),
+        typer.Argument(
+            help="A target key from `zhenxing targets` (or a prefix only it has), or a target fact id."
+        ),
     ],
     output_format: Annotated[
         RecordFormat, typer.Option("--format", "-f", help="Output format.")
@@ -189,7 +191,9 @@ def verdict(
 def conflicts(
     indicator: Annotated[str | None, typer.Option(help="Indicator id, e.g. gdp.")] = None,
     region: Annotated[str | None, typer.Option(help="Region, e.g. Liaoning or 辽宁.")] = None,
-    period: Annotated[str | None, typer.Option(help="Period; a year also finds its halves and months.")] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Period; a year also finds its halves and months.")
+    ] = None,
     output_format: Annotated[
         FactFormat, typer.Option("--format", "-f", help="Output format.")
     ] = FactFormat.table,
@@ -209,9 +213,7 @@ def conflicts(
         write_records((conflict_record(c) for c in found), sys.stdout)
     elif output_format is FactFormat.csv:
         fields = ("kind", "series", "period", "newest", "explanation")
-        CsvWriter(sys.stdout, fields).write_records(
-            {k: conflict_record(c)[k] for k in fields} for c in found
-        )
+        CsvWriter(sys.stdout, fields).write_records({k: conflict_record(c)[k] for k in fields} for c in found)
     elif found:
         _console().print(conflicts_table(found, title=f"{len(found)} conflicts"))
     else:

@@ -277,7 +277,9 @@ def verdict_table(summary: DemoSummary) -> Table:
     counts: dict[str, int] = {}
     for v in summary.verdicts:
         counts[v.status] = counts.get(v.status, 0) + 1
-    shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: _STATUS_ORDER.get(kv[0], 9)))
+    shown = ", ".join(
+        f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: _STATUS_ORDER.get(kv[0], 9))
+    )
     as_of = summary.verdicts[0].as_of or "unknown"
     table = Table(
         title=f"Targets for {summary.target_year} ({len(summary.verdicts)}): {shown}, as of {as_of}",

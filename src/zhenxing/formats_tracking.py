@@ -199,7 +199,7 @@ def doc_label(s: Source) -> str:
 
 
 def sources_text(o: Observation, *, limit: int = 3) -> str:
-    """"003_….txt (2022-02-25); 004_….txt (2022-05-29)": where an observation is stated."""
+    """ "003_….txt (2022-02-25); 004_….txt (2022-05-29)": where an observation is stated."""
     names = list(dict.fromkeys(doc_label(s) for s in o.sources))
     shown = "; ".join(names[:limit])
     return shown + (f"; +{len(names) - limit} more" if len(names) > limit else "")
@@ -297,7 +297,9 @@ def conflicts_table(conflicts: Iterable[Conflict], *, title: str | None = None) 
     table.add_column("period", no_wrap=True)
     table.add_column("what disagrees", overflow="fold", ratio=1)
     for c in conflicts:
-        table.add_row(Text(c.kind), Text(c.series_key, style="dim"), Text(c.period or "-"), Text(c.explanation))
+        table.add_row(
+            Text(c.kind), Text(c.series_key, style="dim"), Text(c.period or "-"), Text(c.explanation)
+        )
     return table
 
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from zhenxing.formats import format_value
 from zhenxing.ledger.series import (
     build_series,
+    bulk,
     document_index,
     fetch_facts,
     is_multi_year,
@@ -45,23 +46,12 @@ from zhenxing.ledger.series import (
 )
 from zhenxing.ledger.tracking_model import Conflict, Observation, Series
 from zhenxing.ledger.units_compare import agree, comparable, convert, rounding_step
-from zhenxing.ledger.verdicts import TrackingError, best_first
+from zhenxing.ledger.verdicts import REAL_GROWTH_INDICATORS, TrackingError, best_first
 from zhenxing.model import Fact
 
 if TYPE_CHECKING:  # pragma: no cover
     from zhenxing.ledger.store import Ledger
 
-# Growth of these is published at constant prices ("按可比价格计算"); their levels are nominal.
-REAL_GROWTH_INDICATORS = frozenset(
-    {
-        "gdp",
-        "gdp_per_capita",
-        "industrial_value_added",
-        "primary_industry_value_added",
-        "secondary_industry_value_added",
-        "tertiary_industry_value_added",
-    }
-)
 DEFAULT_SLACK = 0.01
 
 
@@ -80,7 +70,7 @@ def _newest(o: Observation) -> date | None:
 
 
 def _stated(o: Observation, *, newest: bool = False) -> str:
-    """"2.1% (liaoning-gwr-2023-zh.txt, 2023-01-12; newest)"."""
+    """ "2.1% (liaoning-gwr-2023-zh.txt, 2023-01-12; newest)"."""
     docs = []
     for s in o.sources:
         shown = f"{s.doc}, {s.doc_date}" if s.doc_date else s.doc
@@ -153,10 +143,17 @@ def _arithmetic(series: Series, index: dict[str, Series], slack: float) -> list[
             continue
         for change in ("growth", "delta"):
             changes = index.get(series_key(series.indicator, series.label, series.region, change))
-            stated = [o for o in (changes.observations if changes else []) if o.kind == "result" and o.period == period]
+            stated = [
+                o
+                for o in (changes.observations if changes else [])
+                if o.kind == "result" and o.period == period
+            ]
             if not stated:
                 continue
-            step_now, step_prior = _step(now), _step(prior) * (abs(prior_value / prior.value) if prior.value else 1)
+            step_now, step_prior = (
+                _step(now),
+                _step(prior) * (abs(prior_value / prior.value) if prior.value else 1),
+            )
             for c in best_first(stated):
                 if change == "growth":
                     if c.unit != "%" or c.value <= -100:
@@ -240,7 +237,8 @@ def find_conflicts(
             raise TrackingError(f"--as-of {as_of!r}: not a date (use YYYY-MM-DD)")
         facts = [f for f in facts if (d := parse_date(docs.date(f))) is None or d <= cutoff]
     by_id: dict[str, Fact] = {f.id: f for f in facts}
-    found = conflicts_in(build_series(facts, docs), slack=slack)
+    with bulk():
+        found = conflicts_in(build_series(facts, docs), slack=slack)
 
     def keep(c: Conflict) -> bool:
         o = c.observations[0]

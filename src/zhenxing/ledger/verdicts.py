@@ -56,6 +56,7 @@ from zhenxing.formats import format_value
 from zhenxing.ledger.series import (
     DocumentIndex,
     build_series,
+    bulk,
     canonical_region,
     document_index,
     elapsed_share,
@@ -80,11 +81,24 @@ from zhenxing.ledger.units_compare import (
     is_rate,
     rounding_step,
 )
+from zhenxing.model import Fact
 
 if TYPE_CHECKING:  # pragma: no cover
     from zhenxing.ledger.store import Ledger
 
 COMPARATORS = (">", ">=", "<", "<=", "~", "=")
+# Growth of these is published at constant prices ("按可比价格计算") while their levels are
+# nominal: a growth rate computed from two years' levels would not be the one targeted.
+REAL_GROWTH_INDICATORS = frozenset(
+    {
+        "gdp",
+        "gdp_per_capita",
+        "industrial_value_added",
+        "primary_industry_value_added",
+        "secondary_industry_value_added",
+        "tertiary_industry_value_added",
+    }
+)
 _WORDS = {">": "more than ", ">=": "at least ", "<": "below ", "<=": "at most ", "~": "about ", "=": ""}
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 _EPS = 1e-9
@@ -244,7 +258,7 @@ def passes(result: float, target: Observation, rule: Rule) -> bool:
 
 
 def _band(target: Observation, rule: Rule) -> str:
-    """", a ceiling met up to 3.5%": what "about" meant, in the explanation."""
+    """ ", a ceiling met up to 3.5%": what "about" meant, in the explanation."""
     if rule.comparator != "~":
         return ""
     tol = _absolute_tolerance(rule, target.value)
@@ -293,7 +307,6 @@ class ResultIndex:
         return [o for p, group in self.results.get(key, {}).items() if within(p, period) for o in group]
 
 
-
 def _newest_source(o: Observation) -> tuple[int, date]:
     dates = [d for d in (parse_date(s.doc_date) for s in o.sources) if d]
     return (1, max(dates)) if dates else (0, date.min)
@@ -325,6 +338,8 @@ def _derive_change(
     level = index.series.get(series_key(target.indicator, target.label, target.region, "level"))
     if previous is None or level is None:
         return None, None
+    if target.change == "growth" and target.indicator in REAL_GROWTH_INDICATORS:
+        return None, "its growth is measured at constant prices, which nominal levels cannot give"
     now = best_first(index.final(level.key, period))
     before = best_first(index.final(level.key, previous))
     if not now or not before:
@@ -400,8 +415,13 @@ def judge(
     period = target.period
     if period is None or period_bounds(period) is None:
         why = "the target states no period" if period is None else f"its period {period!r} cannot be read"
-        return Verdict(target, "no result", rule, f"no result: {why}, so no result can be matched{context}",
-                       as_of=shown_as_of)
+        return Verdict(
+            target,
+            "no result",
+            rule,
+            f"no result: {why}, so no result can be matched{context}",
+            as_of=shown_as_of,
+        )
 
     finals = index.final(target.series_key, period)
     usable = [o for o in finals if comparable(o.unit, target.unit)]
@@ -429,7 +449,9 @@ def judge(
                 f"{status}: {_result_text(best, target.unit)} against a target of "
                 f"{_target_text(target)}{_band(target, rule)}{context}"
             )
-        return Verdict(target, status, rule, explanation, results=ranked, progress=progress, as_of=shown_as_of)
+        return Verdict(
+            target, status, rule, explanation, results=ranked, progress=progress, as_of=shown_as_of
+        )
 
     end = period_end(period)
     over = as_of is not None and end is not None and as_of > end
@@ -444,9 +466,16 @@ def judge(
         if latest is not None:
             on_track, progress, clause = _on_track(target, rule, latest, period)
             explanation += f"; {clause}"
-        return Verdict(target, "pending", rule, explanation + context,
-                       results=[latest] if latest else [], progress=progress, on_track=on_track,
-                       as_of=shown_as_of)
+        return Verdict(
+            target,
+            "pending",
+            rule,
+            explanation + context,
+            results=[latest] if latest else [],
+            progress=progress,
+            on_track=on_track,
+            as_of=shown_as_of,
+        )
 
     if unusable:
         other = unusable[0]
@@ -457,20 +486,27 @@ def judge(
     elif derived_note:
         why = f"no {period} result, and {derived_note}"
     elif latest is not None:
-        why = (
-            f"{period} is over but only {_result_text(latest, target.unit)} for {latest.period} was found"
-        )
+        why = f"{period} is over but only {_result_text(latest, target.unit)} for {latest.period} was found"
     else:
         why = f"no {period} figure in the ledger as of {shown_as_of}"
     progress = None
     if latest is not None and is_delivery(target, rule):
         v = _in_unit(latest, target.unit)
         progress = v / target.value if v is not None else None
-    return Verdict(target, "no result", rule, f"no result: {why}{context}",
-                   results=[latest] if latest else [], progress=progress, as_of=shown_as_of)
+    return Verdict(
+        target,
+        "no result",
+        rule,
+        f"no result: {why}{context}",
+        results=[latest] if latest else [],
+        progress=progress,
+        as_of=shown_as_of,
+    )
 
 
-def _on_track(target: Observation, rule: Rule, latest: Observation, period: str) -> tuple[bool, float | None, str]:
+def _on_track(
+    target: Observation, rule: Rule, latest: Observation, period: str
+) -> tuple[bool, float | None, str]:
     """Is an in-year figure on course for the target? Rates and growth compare as they are;
     counts and amounts are projected over the whole period (6,100 by November of a year: 6,655)."""
     value = _in_unit(latest, target.unit)
@@ -548,7 +584,9 @@ def _attach(verdict: Verdict, overrides: Mapping[str, Any], assignments: Mapping
         reason = override.get("reason")
         by = f" by {who}" if who else ""
         because = f": {reason}" if reason else ""
-        verdict.explanation = f"{verdict.status} (overridden{by}{because}); the rule said {verdict.explanation}"
+        verdict.explanation = (
+            f"{verdict.status} (overridden{by}{because}); the rule said {verdict.explanation}"
+        )
     elif override:
         verdict.override = dict(override)
     return verdict
@@ -593,9 +631,13 @@ def evaluate(
     cutoff = _as_of(as_of, docs)
     what = FactRow.indicator == indicator if indicator else None
     if area_ids is not None:
-        what = FactRow.indicator.in_(area_ids) if what is None else and_(what, FactRow.indicator.in_(area_ids))
+        what = (
+            FactRow.indicator.in_(area_ids) if what is None else and_(what, FactRow.indicator.in_(area_ids))
+        )
 
-    targets = fetch_facts(ledger, FactRow.kind == "target", period_condition(period), region_condition(region), what)
+    targets = fetch_facts(
+        ledger, FactRow.kind == "target", period_condition(period), region_condition(region), what
+    )
     if not targets:
         return []
     years: set[int] = set()
@@ -605,16 +647,46 @@ def evaluate(
             years.update(range(bounds[0].year - 1, bounds[1].year + 1))
     indicators = sorted({f.indicator for f in targets if f.indicator})
     regions = sorted({f.region for f in targets if f.region})
-    same_thing = or_(
-        FactRow.indicator.in_(indicators),
-        and_(FactRow.indicator.is_(None), or_(FactRow.region.in_(regions), FactRow.region.is_(None))),
-    )
+    # Only results in the targets' regions can share their series (translations are loaded whole below).
+    same_place = or_(FactRow.region.in_(regions), FactRow.region.is_(None))
+    same_thing = and_(or_(FactRow.indicator.in_(indicators), FactRow.indicator.is_(None)), same_place)
     when = or_(*(FactRow.period.contains(str(y), autoescape=True) for y in sorted(years))) if years else None
     results = fetch_facts(ledger, FactRow.kind == "result", same_thing, when)
     facts = merge_facts(targets, results, translation_facts(ledger, docs, [*targets, *results]))
     if as_of is not None and cutoff is not None:
         facts = [f for f in facts if (d := parse_date(docs.date(f))) is None or d <= cutoff]
 
+    with bulk():
+        return _judge_all(
+            ledger,
+            facts,
+            docs,
+            cutoff,
+            period,
+            region,
+            area,
+            status,
+            indicator,
+            tolerance,
+            overrides,
+            assignments,
+        )
+
+
+def _judge_all(
+    ledger: Ledger,
+    facts: list[Fact],
+    docs: DocumentIndex,
+    cutoff: date | None,
+    period: str | None,
+    region: str | None,
+    area: str | None,
+    status: str | None,
+    indicator: str | None,
+    tolerance: Tolerance | None,
+    overrides: dict[str, dict[str, Any]] | None,
+    assignments: dict[str, dict[str, Any]] | None,
+) -> list[Verdict]:
     all_series = build_series(facts, docs)
     index = ResultIndex(all_series)
     canon = canonical_region(region) if region else None
@@ -671,7 +743,12 @@ def verdict_for(
     head = wanted.split(":", 1)[0]
     indicator = head if ":" in wanted and not head.startswith("~") else None
     verdicts = evaluate(
-        ledger, as_of=as_of, tolerance=tolerance, overrides=overrides, assignments=assignments, indicator=indicator
+        ledger,
+        as_of=as_of,
+        tolerance=tolerance,
+        overrides=overrides,
+        assignments=assignments,
+        indicator=indicator,
     )
     for test in (
         lambda v: v.target.key == wanted,
