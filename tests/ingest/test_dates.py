@@ -99,3 +99,16 @@ def test_event_dates_in_the_body_are_not_publication_dates() -> None:
 def test_only_the_head_is_searched() -> None:
     text = "Title\n\n" + "Words and more words. " * 100 + "\n\nRelease time: Apr 16, 2024"
     assert find_text_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Statistical Communique of Liaoning on 2022\n\nLiaoning Provincial Bureau of Statistics, March 20, 2023\n\nIn 2022, GDP grew.", "2023-03-20"),
+        ("A title\nShenyang, December 28, 2023\nThe figures follow.", "2023-12-28"),
+        ("辽宁省统计公报\n辽宁省统计局 2024年3月15日\n全年地区生产总值增长5.3%。", "2024-03-15"),
+    ],
+)
+def test_byline_of_an_office_or_city_dates_the_document(text: str, expected: str) -> None:
+    found = find_text_date(text)
+    assert found is not None and found[0] == expected

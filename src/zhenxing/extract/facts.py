@@ -53,6 +53,7 @@ _HOUSEHOLD_NOUN = re.compile(r"^(?:households?|families|family)$", re.IGNORECASE
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-']*")
 _ZH_PEOPLE = re.compile(r"^(?:[名位人]|万人|人次)|^.{0,3}?(?:人才|居民|群众|职工|工人|员工|人员|毕业生|儿童|学生|农民|师|者|员|人)")
 _ZH_ENTERPRISE = re.compile(r"企|公司|厂商|市场主体|商户|经营主体")
+_ZH_HOUSE = re.compile(r"危房|住房|房屋|农房|棚户|住宅|厕所")
 _ZH_HOUSEHOLD = re.compile(r"居民|家庭|农户|群众|住户|人家")
 
 
@@ -721,11 +722,12 @@ def _noun_unit(q: Quantity, before: str, after: str, lang: str) -> str | None:
         head = re.sub(r"^\s*(?:多|余)?\s*(?:[个项家户座所条台辆套处次批名位人万])?\s*", "", after)[:8]
         tail = before[-10:]
         if q.text.endswith("户") or head.startswith("户"):
+            # 户 counts families unless the text counts houses or firms with it (FORMAT.md).
             if _ZH_ENTERPRISE.search(head[:6]) or _ZH_ENTERPRISE.search(tail):
                 return "enterprises"
-            if _ZH_HOUSEHOLD.search(head[:6]) or _ZH_HOUSEHOLD.search(tail):
-                return "households"
-            return "items"
+            if _ZH_HOUSE.search(head[:6]) or (_ZH_HOUSE.search(tail) and not _ZH_HOUSEHOLD.search(head[:6])):
+                return "items"
+            return "households"
         if _ZH_ENTERPRISE.search(head[:4]):
             return "enterprises"
         if _ZH_PEOPLE.search(head[:5]) or q.text.endswith(("人", "名")):
@@ -845,6 +847,9 @@ def _kind(
             return "other"  # ages, durations, sizes
         if _OCCURRENCE.search(q.text) or _STRUCTURE_NOUN.match(clause_after):
             return "other"  # "visited twice", "the following ten assignments", "eight aspects"
+    if not indicator and change == "level" and unit in (None, "items") and not _DIGIT.search(q.text) and q.value < 20:
+        # "stability on six fronts", "two random selections and one disclosure": slogans named by a number
+        return "other" if not clause_achieved else "result"
     over = _period_over(period, ctx)
     if over is False:
         if cues.NOW.search(sentence[: q.start]):
@@ -935,8 +940,19 @@ _LABEL_TRIM = re.compile(
 )
 
 
+_EN_NOUN_PHRASE = re.compile(
+    r"\s+((?:(?!(?:of|in|to|for|with|from|by|on|at|was|were|is|are|has|have|had|will|be|been|than|that|which|and)\b)"
+    r"[A-Za-z][A-Za-z\-’']*\s*){1,6})",
+)
+
+
 def _label(sentence: str, q: Quantity, clause: tuple[int, int], lang: str) -> str:
     """The text's own words for the figure when no taxonomy name fits: what precedes it in its clause."""
+    if lang != "zh":
+        # "built 120 smart parking garages": what is counted follows the figure.
+        phrase = _EN_NOUN_PHRASE.match(sentence, q.end, clause[1])
+        if phrase and len(phrase.group(1)) >= 3:
+            return phrase.group(1).strip()
     head = _LABEL_TRIM.sub("", sentence[clause[0] : q.start]).strip(" ,，;；:：")
     if len(head) >= 2:
         return head[-60:].strip()

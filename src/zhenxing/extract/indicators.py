@@ -39,8 +39,9 @@ class IndicatorMention:
 @cache
 def taxonomy() -> dict[str, Indicator]:
     """The project's taxonomy (``data/indicators.yaml``), keyed by id, in file order."""
-    raw: list[dict[str, Any]] = yaml.safe_load(
-        resources.files("zhenxing.data").joinpath("indicators.yaml").read_text(encoding="utf-8")
+    raw: list[dict[str, Any]] = yaml.load(  # libyaml's loader when built: 15x faster than the pure-Python one
+        resources.files("zhenxing.data").joinpath("indicators.yaml").read_text(encoding="utf-8"),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
     )
     out: dict[str, Indicator] = {}
     for entry in raw:

@@ -165,6 +165,10 @@ def parse_date(value: object) -> str | None:
     return None
 
 
+# A line that is only a name (an office, a city) and the date: a byline, not a sentence.
+_BYLINE_RE = re.compile(r"^(?:[A-Z][\w&'’.-]*(?:\s+(?:of|and|for|the|[A-Z][\w&'’.-]*))*\s*,?|[\u4e00-\u9fff]{2,20}\s*)$")
+
+
 def find_text_date(text: str, head_chars: int = HEAD_CHARS) -> tuple[str, str] | None:
     """The publication date stated near the start of ``text``: ``(iso_date, how)``, or None.
 
@@ -194,6 +198,9 @@ def find_text_date(text: str, head_chars: int = HEAD_CHARS) -> tuple[str, str] |
             or not rest_without_time
         ):
             score, how = 3.0, "dateline"
+        elif head.count("\n", 0, line_start) <= 6 and _BYLINE_RE.match(rest_without_time):
+            # "Liaoning Provincial Bureau of Statistics, March 20, 2023", "Shenyang, December 28, 2023"
+            score, how = 2.5, "dateline"
         elif line_start == 0 and before.rstrip()[-1:] in _OPEN_BRACKETS:
             score, how = 2.0, "title"
         elif (_DELIVERED_RE.search(before) or _DELIVERED_AFTER_RE.match(after)) and len(before) + len(
