@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean venv
+# Browser tests drive Debian's Chromium; a CJK font keeps Chinese legible in screenshots.
+CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+APT_PACKAGES := chromium fonts-wqy-microhei
+
+.PHONY: demo test lint bench clean venv browser
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +23,14 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/zhenxing demo
 
-test: $(STAMP)
+$(CHROMIUM) $(CJK_FONT):
+	@echo "installing $(APT_PACKAGES) (Debian packages, for the browser tests)"
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null
+
+browser: $(CHROMIUM) $(CJK_FONT)
+
+test: $(STAMP) $(CHROMIUM) $(CJK_FONT)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
