@@ -51,6 +51,13 @@ class Quantity:
     # "十斤" -> 10 (value 0.005 t), "50 cents" -> 50 (value 0.5 USD), "100,000 mu" -> 100000.
     number: float | None = None
 
+    def shifted(self, offset: int) -> Quantity:
+        """The same quantity with offsets into a text that starts ``offset`` later (faster than ``replace``)."""
+        return Quantity(
+            self.start - offset, self.end - offset, self.text, self.value, self.unit, self.high, self.approximate,
+            self.form, self.number,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -14,7 +14,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from zhenxing.extract import cues
 from zhenxing.extract.indicators import (
@@ -31,7 +31,9 @@ from zhenxing.model import Document, Fact, Quantity
 from zhenxing.text.sentences import split_sentences
 
 _COORDINATED = re.compile(r"^\s*(?:%|％)?\s*(?:and|or|、|和|与|及|以及)\s*$", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[，；;：:、！？!?]|,(?!\d{3})|\s+(?:while|whereas|and\s+(?=the\b|its\b|our\b|we\b))\s+")
+_CLAUSE_BREAK = re.compile(
+    r"[，；;：:、！？!?]|,(?!\d{3})|\s+(?:while|whereas|and\s+(?=the\b|its\b|our\b|we\b))\s+"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[.。!！?？;；:：,，]\s*$")
 _COUNT_UNITS = {None, "items", "people", "households", "enterprises"}
@@ -51,7 +53,9 @@ _ENTERPRISE_NOUN = re.compile(
 )
 _HOUSEHOLD_NOUN = re.compile(r"^(?:households?|families|family)$", re.IGNORECASE)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z\-']*")
-_ZH_PEOPLE = re.compile(r"^(?:[名位人]|万人|人次)|^.{0,3}?(?:人才|居民|群众|职工|工人|员工|人员|毕业生|儿童|学生|农民|师|者|员|人)")
+_ZH_PEOPLE = re.compile(
+    r"^(?:[名位人]|万人|人次)|^.{0,3}?(?:人才|居民|群众|职工|工人|员工|人员|毕业生|儿童|学生|农民|师|者|员|人)"
+)
 _ZH_ENTERPRISE = re.compile(r"企|公司|厂商|市场主体|商户|经营主体")
 _ZH_HOUSE = re.compile(r"危房|住房|房屋|农房|棚户|住宅|厕所")
 _ZH_HOUSEHOLD = re.compile(r"居民|家庭|农户|群众|住户|人家")
@@ -112,7 +116,9 @@ def extract_text(
             periods, regions = scan.within(a, b)
             if s_lo < s_hi:
                 sentence_qs = [q for q in qs[s_lo:s_hi] if q.end <= b]
-                facts.extend(_sentence_facts(sentence, a, sentence_qs, periods, regions, ctx, name, doc_id, para_lang))
+                facts.extend(
+                    _sentence_facts(sentence, a, sentence_qs, periods, regions, ctx, name, doc_id, para_lang)
+                )
             _carry_paragraph_context(ctx, sentence, periods, regions)
     return facts
 
@@ -161,7 +167,7 @@ def _doubling_matches(text: str) -> Iterator[re.Match[str]]:
 
 
 def _doublings(text: str) -> list[Quantity]:
-    """"doubling the number of listed enterprises", 翻一番: a growth of 100 % that has no digits."""
+    """ "doubling the number of listed enterprises", 翻一番: a growth of 100 % that has no digits."""
     out: list[Quantity] = []
     for m in _doubling_matches(text):
         folds = _FOLDS.get(m.group("n") or "一", 1)
@@ -185,7 +191,9 @@ def _paragraphs(text: str) -> Iterable[tuple[int, int]]:
             yield s, e
 
 
-_ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d{1,2}|[A-Za-z]|[一二三四五六七八九十]+)\s*[.、．)]\s*|^\s*[(（][^)）]{1,4}[)）]\s*")
+_ENUMERATOR = re.compile(
+    r"^\s*(?:[IVXLC]+|\d{1,2}|[A-Za-z]|[一二三四五六七八九十]+)\s*[.、．)]\s*|^\s*[(（][^)）]{1,4}[)）]\s*"
+)
 
 
 def _is_heading(para: str) -> bool:
@@ -194,33 +202,48 @@ def _is_heading(para: str) -> bool:
     return not (len(para) > 120 or _SENTENCE_END.search(para) or re.search(r"[.。!?！？]\s", body))
 
 
-_PLAN_HEADING = re.compile(r"arrangement|tasks|plan|priorities|targets|goals|objectives|this\s+year|安排|任务|目标|计划|工作部署|今年", re.IGNORECASE)
+_PLAN_HEADING = re.compile(
+    r"arrangement|tasks|plan|priorities|targets|goals|objectives|this\s+year|安排|任务|目标|计划|工作部署|今年",
+    re.IGNORECASE,
+)
 
 
-_DATELINE = re.compile(r"\d{1,2}:\d{2}|release|published|posted|updated|source|date|time|发布|来源|时间|日期|编辑", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"\d{1,2}:\d{2}|release|published|posted|updated|source|date|time|发布|来源|时间|日期|编辑", re.IGNORECASE
+)
 
 
 def _update_section(ctx: _Context, heading: str) -> None:
     """A heading's year becomes the period of what follows ("I. A review of our work in 2021")."""
     if _DATELINE.search(heading):
         return  # "Release time: Apr 16, 2024": when the page was posted, not what it is about
-    periods = [p for p in find_periods(heading, ctx.doc_date) if p.period and p.granularity not in ("day", "month")]
+    periods = [
+        p for p in find_periods(heading, ctx.doc_date) if p.period and p.granularity not in ("day", "month")
+    ]
     if periods:
         ctx.section_period = periods[0].period
-        ctx.section_plan = bool(_PLAN_HEADING.search(heading)) and _year_of(periods[0].period) >= (ctx.doc_year or 0)
+        ctx.section_plan = bool(_PLAN_HEADING.search(heading)) and _year_of(periods[0].period) >= (
+            ctx.doc_year or 0
+        )
 
 
 def _carry_paragraph_context(ctx: _Context, sentence: str, periods: list, regions: list) -> None:
     """Remember the last explicit period of the paragraph and the place of the sentence just read."""
     periods = [p for p in periods if p.period and not p.relative]
     if periods:
-        ctx.paragraph_period = _year_part(periods[-1].period) if periods[-1].granularity in ("month", "day") else periods[-1].period
+        ctx.paragraph_period = (
+            _year_part(periods[-1].period)
+            if periods[-1].granularity in ("month", "day")
+            else periods[-1].period
+        )
     places = _place_mentions(sentence, regions)
     ctx.paragraph_region = _most_specific(places).name if places else None
 
 
 _LEVEL_RANK = {"prefecture": 0, "province": 1, "macro": 2, "country": 3}
-_ORG_AFTER = re.compile(r"^\s+(?!City|Province|Provincial|Municipal|Municipality|District|Area|Region|Regional|Pilot|Free)[A-Z&]")
+_ORG_AFTER = re.compile(
+    r"^\s+(?!City|Province|Provincial|Municipal|Municipality|District|Area|Region|Regional|Pilot|Free)[A-Z&]"
+)
 
 
 def _place_mentions(sentence: str, regions: list) -> list:
@@ -229,15 +252,23 @@ def _place_mentions(sentence: str, regions: list) -> list:
     for r in regions:
         if r.level == "country":
             continue
-        if _ORG_AFTER.match(sentence[r.end : r.end + 12]) or _ZH_ORG_AFTER.match(sentence[r.end : r.end + 12]):
+        if _ORG_AFTER.match(sentence[r.end : r.end + 12]) or _ZH_ORG_AFTER.match(
+            sentence[r.end : r.end + 12]
+        ):
             continue
-        if r.start < 3 and _DATELINE_AFTER.match(sentence[r.end : r.end + 30]) and sentence[r.start : r.end].isupper():
+        if (
+            r.start < 3
+            and _DATELINE_AFTER.match(sentence[r.end : r.end + 30])
+            and sentence[r.start : r.end].isupper()
+        ):
             continue  # "HARBIN -- …": where the story was filed, not what a figure is about
         out.append(r)
     return out
 
 
-_DATELINE_AFTER = re.compile(r"^,?\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}\s*)?(?:\((?:Xinhua|Reuters|AP|CNS|China Daily)\)\s*)?(?:--|—|–|-\s)")
+_DATELINE_AFTER = re.compile(
+    r"^,?\s*(?:[A-Z][a-z]+\.?\s+\d{1,2}\s*)?(?:\((?:Xinhua|Reuters|AP|CNS|China Daily)\)\s*)?(?:--|—|–|-\s)"
+)
 # A Chinese place name that begins a firm's or an institution's name: 大连船舶重工集团, 东软软件园.
 _ZH_ORG_AFTER = re.compile(
     r"^[市省]?[^\s，。；、,;]{0,8}?(?:集团|公司|有限|大学|学院|医院|银行|软件园|产业园|工业园|船舶|重工|石化|钢铁|机床|研究院|研究所|鼓风机)"
@@ -313,7 +344,7 @@ def _sentence_facts(
     respectively = "分别" in sentence or "espectively" in sentence
     out: list[Fact] = []
     previous: tuple[int, int, bool] | None = None  # end, direction and change word of the last figure
-    local = [replace(q, start=q.start - offset, end=q.end - offset) for q in qs]
+    local = [q.shifted(offset) for q in qs]
     forms = [getattr(q, "form", None) for q in qs]
     for index, (q, form) in enumerate(zip(local, forms, strict=True)):
         if _inside_period(q, periods) or _not_a_fact(sentence, q, form):
@@ -329,7 +360,11 @@ def _sentence_facts(
         previous = (q.end, direction, change_word)
         cues_of_figure = (_comparator(before, after, q), direction, change_word)
         for candidate in _indicator_candidates(sentence, indicators, q, clause, lang):
-            cid = _respective_indicator(sentence, candidate, local, index) if respectively else candidate.indicator.id
+            cid = (
+                _respective_indicator(sentence, candidate, local, index)
+                if respectively
+                else candidate.indicator.id
+            )
             attempt = _classify(sentence, q, form, before, after, candidate, cid, lang, cues_of_figure)
             if attempt is not None and _compatible(taxonomy()[cid].unit, attempt[1], attempt[3]):
                 fact, mention, mention_id = attempt, candidate, cid
@@ -394,11 +429,13 @@ def _compatible(indicator_unit: str | None, unit: str | None, change: str) -> bo
     return any(base in group and indicator_unit in group for group in _UNIT_GROUPS)
 
 
-_PEOPLE_OF_PLACE = re.compile(r"^\s*(?:people|residents|inhabitants|citizens|人民|人口|群众|居民|各族)", re.IGNORECASE)
+_PEOPLE_OF_PLACE = re.compile(
+    r"^\s*(?:people|residents|inhabitants|citizens|人民|人口|群众|居民|各族)", re.IGNORECASE
+)
 
 
 def _is_population(sentence: str, q: Quantity) -> bool:
-    """"The 43 million Liaoshen people", "4300 万辽沈人民": millions of a place's people are its population."""
+    """ "The 43 million Liaoshen people", "4300 万辽沈人民": millions of a place's people are its population."""
     if q.value < 1_000_000:
         return False
     after = sentence[q.end : q.end + 30]
@@ -439,11 +476,16 @@ def _not_a_fact(sentence: str, q: Quantity, form: str | None) -> bool:
             return True  # "zero tariff", "dynamic zero": slogans
         if _in_short_quote(sentence, q) or re.match(r"^[A-Z]", q.text) and re.match(r"^\s+[A-Z]", after):
             return True  # "One Rim, One Belt and Two Areas", “两个确立”
-        if re.search(r"\bthe\s+$", before) and not re.search(r"\bthe\s+(?:following|first|last|past|next)\s*$", before):
+        if re.search(r"\bthe\s+$", before) and not re.search(
+            r"\bthe\s+(?:following|first|last|past|next)\s*$", before
+        ):
             return True  # "the six fronts": a known set named by its size
         if re.match(r"^\s*major\b|^-point\b", after):
             return True
-    if q.unit == "years" and re.match(r"^\s*(?:-year\s+)?(?:action|plan|programme|program|campaign|initiative|reform|strategy)\b|^\s*(?:行动|计划|规划|攻坚|专项)", after):
+    if q.unit == "years" and re.match(
+        r"^\s*(?:-year\s+)?(?:action|plan|programme|program|campaign|initiative|reform|strategy)\b|^\s*(?:行动|计划|规划|攻坚|专项)",
+        after,
+    ):
         return True  # "three-year action", 国企改革三年行动: the name of a plan
     if q.unit == "years" and (cues.TIMEFRAME_BEFORE.search(before) or cues.TIMEFRAME_AFTER.search(after)):
         return True
@@ -470,7 +512,7 @@ def _loose_mention(sentence: str, q: Quantity, clause: tuple[int, int]) -> Indic
     start, end = max(clause[0], q.start - 120), min(clause[1], q.end + 120)
     # The figure's own noun phrase first ("the 540 proposals from …"), then both sides.
     for a, b in ((q.end, end), (start, end)):
-        window = sentence[a:q.start] + " " + sentence[q.end : b] if a < q.start else sentence[a:b]
+        window = sentence[a : q.start] + " " + sentence[q.end : b] if a < q.start else sentence[a:b]
         ind = loose_indicator(window)
         if ind is not None:
             return IndicatorMention(a, b, _loose_label(sentence[a:b], ind), ind)
@@ -480,7 +522,11 @@ def _loose_mention(sentence: str, q: Quantity, clause: tuple[int, int]) -> Indic
 def _loose_label(window: str, ind) -> str:
     """The stretch of the window that holds the name's words, as the text's own label."""
     wanted = {w for name in ind.en for w in content_words(name)}
-    spans = [m.span() for m in re.finditer(r"[A-Za-z0-9]+", window) if content_words(m.group()) and content_words(m.group())[0] in wanted]
+    spans = [
+        m.span()
+        for m in re.finditer(r"[A-Za-z0-9]+", window)
+        if content_words(m.group()) and content_words(m.group())[0] in wanted
+    ]
     if not spans:
         return window.strip()
     return window[spans[0][0] : spans[-1][1]].strip()
@@ -525,7 +571,9 @@ def _indicator_candidates(
 def _ranked_candidates(
     sentence: str, mentions: list[IndicatorMention], q: Quantity, clause: tuple[int, int], lang: str
 ) -> Iterator[IndicatorMention]:
-    in_clause = [m for m in mentions if clause[0] <= m.start < clause[1] and not (m.start < q.end and q.start < m.end)]
+    in_clause = [
+        m for m in mentions if clause[0] <= m.start < clause[1] and not (m.start < q.end and q.start < m.end)
+    ]
     after = [m for m in in_clause if m.start >= q.end and _noun_gap(sentence[q.end : m.start], lang)]
     before = [m for m in in_clause if m.end <= q.start]
     if lang == "zh":
@@ -537,7 +585,11 @@ def _ranked_candidates(
     else:
         yield from after
         yield from reversed(before)
-    yield from (m for m in in_clause if m.start >= q.end and m.start - q.end <= 40 and not _DIGIT.search(sentence[q.end : m.start]))
+    yield from (
+        m
+        for m in in_clause
+        if m.start >= q.end and m.start - q.end <= 40 and not _DIGIT.search(sentence[q.end : m.start])
+    )
     if lang != "zh":
         loose = _loose_mention(sentence, q, clause)
         if loose:
@@ -611,7 +663,9 @@ def _classify(
         return value * (direction or 1), unit, comparator, "delta" if direction else "level"
     if unit == "%":
         if direction:
-            if cues.PROPORTION_LABEL.search(label_text) and not re.search(r"growth|增长|增速", before, re.IGNORECASE):
+            if cues.PROPORTION_LABEL.search(label_text) and not re.search(
+                r"growth|增长|增速", before, re.IGNORECASE
+            ):
                 return value * direction, "percentage_point", comparator, "delta"
             return value * direction, "%", comparator, "growth"
         return value, "%", comparator, "level"
@@ -647,7 +701,9 @@ def _change(before: str, after: str, lang: str) -> tuple[int, bool]:
         if cues.ZH_TO_BEFORE.search(before):
             return 0, False
         verbs = list(cues.ZH_CHANGE_BEFORE.finditer(before))
-        verbs = [v for v in verbs if not (v.group() == "增" and before[max(0, v.start() - 1) : v.start()] == "新")]
+        verbs = [
+            v for v in verbs if not (v.group() == "增" and before[max(0, v.start() - 1) : v.start()] == "新")
+        ]
         verbs = [v for v in verbs if before[v.end() : v.end() + 1] not in ("长率", "速")]
         if verbs:
             v = verbs[-1]
@@ -676,15 +732,43 @@ def _change(before: str, after: str, lang: str) -> tuple[int, bool]:
             verb = m.group("verb")
             if re.search(r"narrow", verb, re.IGNORECASE):
                 return 1, True
-            return (-1 if cues.DOWN_WORDS.match(verb) or re.match(cues._DOWN_EN, verb, re.IGNORECASE) else 1), True
+            return (
+                -1 if cues.DOWN_WORDS.match(verb) or re.match(cues._DOWN_EN, verb, re.IGNORECASE) else 1
+            ), True
     return _change_after(after)
 
 
 # Every English change verb of ``cues`` contains one of these; a window without any has no change.
 _EN_CHANGE_STEMS = (
-    "increas", "ris", "rose", "grow", "grew", "up", "climb", "jump", "surg", "expand", "rais", "boost", "gain",
-    "add", "higher", "decreas", "declin", "drop", "fall", "fell", "reduc", "cut", "down", "lower", "sav",
-    "shr", "slash", "contract", "narrow",
+    "increas",
+    "ris",
+    "rose",
+    "grow",
+    "grew",
+    "up",
+    "climb",
+    "jump",
+    "surg",
+    "expand",
+    "rais",
+    "boost",
+    "gain",
+    "add",
+    "higher",
+    "decreas",
+    "declin",
+    "drop",
+    "fall",
+    "fell",
+    "reduc",
+    "cut",
+    "down",
+    "lower",
+    "sav",
+    "shr",
+    "slash",
+    "contract",
+    "narrow",
 )
 
 
@@ -695,7 +779,9 @@ def _change_after(after: str) -> tuple[int, bool]:
         verb = m.group("verb").lower()
         if verb == "more":
             return 0, False
-        return (-1 if verb in ("decline", "decrease", "drop", "fall", "reduction", "cut", "fewer", "less") else 1), True
+        return (
+            -1 if verb in ("decline", "decrease", "drop", "fall", "reduction", "cut", "fewer", "less") else 1
+        ), True
     return 0, False
 
 
@@ -767,9 +853,49 @@ def _noun_class(word: str) -> str | None:
 
 
 _EN_PHRASE_END = frozenset(
-    ("of", "in", "to", "for", "with", "from", "by", "on", "at", "were", "was", "have", "has", "are", "is", "will", "than",
-     "that", "which", "who", "under", "across", "into", "through", "while", "had", "be", "been", "could", "can",
-     "the", "a", "an", "its", "their", "our", "this", "these", "those", "his", "her")
+    (
+        "of",
+        "in",
+        "to",
+        "for",
+        "with",
+        "from",
+        "by",
+        "on",
+        "at",
+        "were",
+        "was",
+        "have",
+        "has",
+        "are",
+        "is",
+        "will",
+        "than",
+        "that",
+        "which",
+        "who",
+        "under",
+        "across",
+        "into",
+        "through",
+        "while",
+        "had",
+        "be",
+        "been",
+        "could",
+        "can",
+        "the",
+        "a",
+        "an",
+        "its",
+        "their",
+        "our",
+        "this",
+        "these",
+        "those",
+        "his",
+        "her",
+    )
 )
 _ZH_CLASSIFIER = re.compile(r"[个项座所条台辆套处次批]")
 
@@ -789,7 +915,9 @@ def _period_for(
         p
         for p in periods
         if (p.period or p.relative)
-        and (getattr(p, "kind", "") != "now" or (clause[0] <= p.start and p.end <= q.start and unit != "years"))
+        and (
+            getattr(p, "kind", "") != "now" or (clause[0] <= p.start and p.end <= q.start and unit != "years")
+        )
     ]
     same_clause = [p for p in usable if clause[0] <= p.start < clause[1]]
     chosen = None
@@ -800,9 +928,16 @@ def _period_for(
         before = [p for p in usable if p.end <= q.start]
         chosen = before[-1] if before else usable[0]
     if chosen is not None:
-        if (chosen.period is None and getattr(chosen, "kind", "") == "full_year") or chosen.text in _YEAR_PARTS:
+        if (
+            chosen.period is None and getattr(chosen, "kind", "") == "full_year"
+        ) or chosen.text in _YEAR_PARTS:
             # 全年 / "the whole year": the year the section or paragraph is about.
-            return ctx.paragraph_period or ctx.section_period or chosen.period or (str(ctx.doc_year) if ctx.doc_year else None)
+            return (
+                ctx.paragraph_period
+                or ctx.section_period
+                or chosen.period
+                or (str(ctx.doc_year) if ctx.doc_year else None)
+            )
         if chosen.period and _DAY_IN_DATE.search(chosen.text):
             return _year_part(chosen.period)  # "on August 30, 2013": an event's date, the year is the period
         return chosen.period
@@ -817,7 +952,9 @@ def _period_for(
 
 # 年末 / 年底 / 全年: a part of the year the section is about (a communiqué on 2023 is dated 2024).
 _YEAR_PARTS = frozenset({"全年", "年末", "年底", "年初", "年内", "当年", "年中"})
-_DAY_IN_DATE = re.compile(r"\d{1,2}\s*(?:日|号|st|nd|rd|th)|[A-Za-z]+\.?\s+\d{1,2},\s*\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}")
+_DAY_IN_DATE = re.compile(
+    r"\d{1,2}\s*(?:日|号|st|nd|rd|th)|[A-Za-z]+\.?\s+\d{1,2},\s*\d{4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}"
+)
 
 
 def _year_part(period: str | None) -> str | None:
@@ -847,7 +984,13 @@ def _kind(
             return "other"  # ages, durations, sizes
         if _OCCURRENCE.search(q.text) or _STRUCTURE_NOUN.match(clause_after):
             return "other"  # "visited twice", "the following ten assignments", "eight aspects"
-    if not indicator and change == "level" and unit in (None, "items") and not _DIGIT.search(q.text) and q.value < 20:
+    if (
+        not indicator
+        and change == "level"
+        and unit in (None, "items")
+        and not _DIGIT.search(q.text)
+        and q.value < 20
+    ):
         # "stability on six fronts", "two random selections and one disclosure": slogans named by a number
         return "other" if not clause_achieved else "result"
     over = _period_over(period, ctx)
@@ -860,7 +1003,12 @@ def _kind(
         if programme or future or ctx.section_plan:
             return "target"
         return "other"
-    if over is None and future and (ctx.doc_year is None or ctx.section_plan or not period) and ctx.section_plan:
+    if (
+        over is None
+        and future
+        and (ctx.doc_year is None or ctx.section_plan or not period)
+        and ctx.section_plan
+    ):
         return "target" if programme or clause_achieved else "other"
     if over is None and future and ctx.doc_year is None and programme:
         return "target"
