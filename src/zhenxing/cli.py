@@ -382,11 +382,12 @@ def demo(
         str, typer.Option("--db", help="Demo ledger to rebuild from scratch (an SQLite file or a URL).")
     ] = "zhenxing-demo.db",
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Only build and print the summary (the web view comes later).")
+        bool, typer.Option("--no-serve", help="Only build and print the summary; do not start the web dashboard.")
     ] = False,
+    host: Annotated[str, typer.Option("--host", help="Address the dashboard listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port the dashboard listens on.")] = 8000,
 ) -> None:
-    """Build a ledger from the bundled examples and print a summary of it."""
-    del no_serve  # serving is not implemented yet: the demo always prints and exits
+    """Build a ledger from the bundled examples, print a summary, then serve the dashboard until Ctrl-C."""
     from zhenxing import api
     from zhenxing.demo import build_demo, examples_dir, failed, render, summarize
 
@@ -401,15 +402,25 @@ def demo(
     render(summary, _console(), db=db)
     if failed(results):
         raise typer.Exit(1)
+    if no_serve:
+        return
+    from zhenxing.serve import run
+
+    with _user_errors():
+        try:
+            run(db, host, port)
+        except KeyboardInterrupt:
+            pass
 
 
 # Commands of the tracking stage live in their own modules; imported here, after
 # the shared options above are defined, so they can use them.
-from zhenxing import cli_loop, cli_report, cli_tracking  # noqa: E402
+from zhenxing import cli_loop, cli_report, cli_serve, cli_tracking  # noqa: E402
 
 cli_tracking.register(app)
 cli_loop.register(app)
 cli_report.register(app)
+cli_serve.register(app)
 
 
 def main() -> None:

@@ -12,16 +12,30 @@ import re
 # --- comparators -----------------------------------------------------------
 # Before the figure (the window ends where the figure starts).
 _CMP_BEFORE = [
-    (">=", r"(?:at\s+least|no\s+less\s+than|not\s+less\s+than|no\s+fewer\s+than|a\s+minimum\s+of|不低于|不少于|至少|起码)"),
-    ("<=", r"(?:at\s+most|no\s+more\s+than|not\s+more\s+than|not\s+exceeding|up\s+to|a\s+maximum\s+of|不超过|不高于|最多|控制在)"),
-    (">", r"(?:more\s+than|over|exceeding|exceeded|exceeds|above|in\s+excess\s+of|upwards\s+of|beyond|超过|超|逾|高于|多于)"),
+    (
+        ">=",
+        r"(?:at\s+least|no\s+less\s+than|not\s+less\s+than|no\s+fewer\s+than|a\s+minimum\s+of|不低于|不少于|至少|起码)",
+    ),
+    (
+        "<=",
+        r"(?:at\s+most|no\s+more\s+than|not\s+more\s+than|not\s+exceeding|up\s+to|a\s+maximum\s+of|不超过|不高于|最多|控制在)",
+    ),
+    (
+        ">",
+        r"(?:more\s+than|over|exceeding|exceeded|exceeds|above|in\s+excess\s+of|upwards\s+of|beyond|超过|超|逾|高于|多于)",
+    ),
     ("<", r"(?:less\s+than|fewer\s+than|below|under|lower\s+than|不到|不足|低于|少于|以内的)"),
-    ("~", r"(?:about|around|approximately|nearly|almost|roughly|some|close\s+to|an\s+estimated|estimated|约|大约|近|将近|接近|预计|大概)"),
+    (
+        "~",
+        r"(?:about|around|approximately|nearly|almost|roughly|some|close\s+to|an\s+estimated|estimated|约|大约|近|将近|接近|预计|大概)",
+    ),
 ]
 _CMP_NAMES = {">=": "ge", "<=": "le", ">": "gt", "<": "lt", "~": "approx"}
 # One pattern for all comparators, tried in the order above (at least before more than, …).
 CMP_BEFORE_ONE = re.compile(
-    "(?:" + "|".join(f"(?P<{_CMP_NAMES[op]}>{body})" for op, body in _CMP_BEFORE) + r")\s*(?:by\s+|to\s+|of\s+|达到?|为)?\s*$",
+    "(?:"
+    + "|".join(f"(?P<{_CMP_NAMES[op]}>{body})" for op, body in _CMP_BEFORE)
+    + r")\s*(?:by\s+|to\s+|of\s+|达到?|为)?\s*$",
     re.IGNORECASE,
 )
 CMP_OF_GROUP = {name: op for op, name in _CMP_NAMES.items()}
@@ -69,7 +83,9 @@ EN_GROWTH_AFTER = re.compile(
     re.IGNORECASE,
 )
 EN_FEWER_AFTER = re.compile(r"^\s*(?P<verb>fewer|less|more)\b", re.IGNORECASE)
-EN_TO_AFTER_VERB = re.compile(rf"\b(?:{_UP_EN}|{_DOWN_EN})\s+to\s+(?:(?:more\s+than|about|around|nearly|over)\s+)?$", re.IGNORECASE)
+EN_TO_AFTER_VERB = re.compile(
+    rf"\b(?:{_UP_EN}|{_DOWN_EN})\s+to\s+(?:(?:more\s+than|about|around|nearly|over)\s+)?$", re.IGNORECASE
+)
 
 # Chinese: a change verb in the clause before the figure; "到/至" right before
 # the figure makes it a level ("增加到575亿元"), 新增 is a level ("新增就业").
@@ -81,7 +97,10 @@ UP_WORDS = re.compile(rf"^(?:{_UP_EN}|{_UP_ZH}|up|more)$", re.IGNORECASE)
 DOWN_WORDS = re.compile(rf"^(?:{_DOWN_EN}|{_DOWN_ZH}|fewer|less)$", re.IGNORECASE)
 
 # A rate whose change is a change of percentage points when written with %.
-PROPORTION_LABEL = re.compile(r"proportion|share|ratio|\brate\b|percentage|coverage|比例|比重|占比|覆盖率|达标率|优良率|(?<!增长)率", re.IGNORECASE)
+PROPORTION_LABEL = re.compile(
+    r"proportion|share|ratio|\brate\b|percentage|coverage|比例|比重|占比|覆盖率|达标率|优良率|(?<!增长)率",
+    re.IGNORECASE,
+)
 
 # Doubling words are multiples of their own.
 DOUBLING = re.compile(r"\b(?:doubl(?:e|ed|es|ing))\b|翻一番|翻番", re.IGNORECASE)
@@ -103,14 +122,20 @@ ACHIEVED = re.compile(
     r"|完成|建成|实现|惠及|运送|开行|新建|新增|累计|解决|引进|搬迁|达到|突破|创建|培育|认定|上线|设立|改造|改善|办理|纳入|复制推广",
     re.IGNORECASE,
 )
-NOW = re.compile(r"\b(?:now|nowadays|currently|at\s+present|presently|today|so\s+far|to\s+date)\b|目前|现在|如今|当前|至今|截至目前", re.IGNORECASE)
+NOW = re.compile(
+    r"\b(?:now|nowadays|currently|at\s+present|presently|today|so\s+far|to\s+date)\b|目前|现在|如今|当前|至今|截至目前",
+    re.IGNORECASE,
+)
 
 # A duration used as a time frame, not a fact: "in three years", "3年多来", "over the past five years".
 TIMEFRAME_BEFORE = re.compile(
     r"(?:\b(?:in|within|over|during|for|after|past|last|next|coming)\s+(?:the\s+)?(?:past\s+|last\s+|next\s+|coming\s+|first\s+)?$)|(?:过去|近|未来|今后)\s*$",
     re.IGNORECASE,
 )
-TIMEFRAME_AFTER = re.compile(r"^\s*(?:多|余)?(?:来|以来|间|内|里|累计|期间)|^\s*(?:ago|later|earlier|running|in\s+a\s+row)\b", re.IGNORECASE)
+TIMEFRAME_AFTER = re.compile(
+    r"^\s*(?:多|余)?(?:来|以来|间|内|里|累计|期间)|^\s*(?:ago|later|earlier|running|in\s+a\s+row)\b",
+    re.IGNORECASE,
+)
 
 # English past tense of reporting verbs: a figure so stated was achieved, whatever its period.
 PAST = re.compile(

@@ -25,7 +25,9 @@ class Indicator:
     better: str
     en: tuple[str, ...]
     zh: tuple[str, ...]
-    descriptive: bool = False  # a standing fact about a place (population, coastline), never a target or result
+    descriptive: bool = (
+        False  # a standing fact about a place (population, coastline), never a target or result
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,52 @@ def canonical_indicator(name: str) -> str | None:
 # figure, in any order. Only for English: Chinese names are matched exactly.
 
 _STOP = frozenset(
-    ["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from", "into", "under", "over", "new", "total", "number", "amount", "its", "their", "our", "was", "were", "is", "are", "be", "been", "has", "have", "had", "will", "more", "than", "about", "nearly", "which", "that", "per", "each", "all", "level"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "by",
+        "with",
+        "from",
+        "into",
+        "under",
+        "over",
+        "new",
+        "total",
+        "number",
+        "amount",
+        "its",
+        "their",
+        "our",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "more",
+        "than",
+        "about",
+        "nearly",
+        "which",
+        "that",
+        "per",
+        "each",
+        "all",
+        "level",
+    ]
 )
 _WORD = re.compile(r"[a-z0-9]+")
 

@@ -77,7 +77,15 @@ class PeriodMention:
 
     def shifted(self, offset: int) -> PeriodMention:
         """The same mention with offsets into a text that starts ``offset`` later."""
-        return PeriodMention(self.start - offset, self.end - offset, self.text, self.period, self.relative, self.granularity, self.kind)
+        return PeriodMention(
+            self.start - offset,
+            self.end - offset,
+            self.text,
+            self.period,
+            self.relative,
+            self.granularity,
+            self.kind,
+        )
 
 
 # --------------------------------------------------------------------------- rules

@@ -75,7 +75,9 @@ class RegionMention:
 
     def shifted(self, offset: int) -> RegionMention:
         """The same mention with offsets into a text that starts ``offset`` later."""
-        return RegionMention(self.start - offset, self.end - offset, self.name, self.level, self.province, self.text)
+        return RegionMention(
+            self.start - offset, self.end - offset, self.name, self.level, self.province, self.text
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,9 @@ def parse_date(value: object) -> str | None:
 
 
 # A line that is only a name (an office, a city) and the date: a byline, not a sentence.
-_BYLINE_RE = re.compile(r"^(?:[A-Z][\w&'’.-]*(?:\s+(?:of|and|for|the|[A-Z][\w&'’.-]*))*\s*,?|[\u4e00-\u9fff]{2,20}\s*)$")
+_BYLINE_RE = re.compile(
+    r"^(?:[A-Z][\w&'’.-]*(?:\s+(?:of|and|for|the|[A-Z][\w&'’.-]*))*\s*,?|[\u4e00-\u9fff]{2,20}\s*)$"
+)
 
 
 def find_text_date(text: str, head_chars: int = HEAD_CHARS) -> tuple[str, str] | None:

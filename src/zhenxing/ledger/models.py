@@ -17,7 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 # The newest migration. Opening a ledger whose ``alembic_version`` already says
 # this skips importing alembic (it costs ~0.3 s per command); a test checks
 # that it equals the head of ``migrations/versions``.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 # Explicit constraint names keep migrations reproducible on every backend.
 NAMING = {
@@ -180,3 +180,82 @@ class AuditRow(Base):
         Index("ix_audit_log_entity_id", "entity_id"),
         Index("ix_audit_log_at", "at"),
     )
+
+
+# -- serving: API tokens, browser sessions, the search index (revision 0003) ----------
+#
+# A token or a session is stored only as a salted SHA-256 of its secret: a
+# copy of the ledger file gives no one write access. The search index is two
+# portable tables (sentences with their bigram tokens; which documents are
+# indexed by which tokenizer) plus, on SQLite, an FTS5 table over the tokens
+# that the migration creates with backend-specific SQL and these models do
+# not describe (``SEARCH_FTS_TABLE``; see ``zhenxing.ledger.search``).
+
+SEARCH_FTS_TABLE = "search_fts"
+
+
+class ApiTokenRow(Base):
+    """A write token: ``public_id`` is the part of the token that names it, ``digest`` hashes the rest."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    salt: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[str] = mapped_column(String(32))
+    revoked_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class WebSessionRow(Base):
+    """A browser sign-in: the cookie's secret hashed, the token it was opened with, when it ends."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(128), unique=True)
+    token_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (Index("ix_web_sessions_token_id", "token_id"),)
+
+
+class SearchSentenceRow(Base):
+    """One sentence of a document as the search index holds it: its span, text and bigram tokens."""
+
+    __tablename__ = "search_sentences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(64))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[str] = mapped_column(Text)
+    tokens: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_search_sentences_doc_id", "doc_id"),)
+
+
+class SearchDocumentRow(Base):
+    """A document the index holds, with the tokenizer version; ``seq`` grows with every (re)index."""
+
+    __tablename__ = "search_documents"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[str] = mapped_column(String(16))
+
+    # Never reuse a number (SQLite would hand out the deleted maximum again):
+    # the serving layer reads max(seq) as the ledger's generation.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+
+def is_backend_table(name: str) -> bool:
+    """The FTS5 table and its shadow tables: built by migration 0003 on SQLite, not described by models.
+
+    Schema comparisons (alembic autogenerate, the models-match-migrations
+    test) skip them: ``include_name=lambda name, type_, parent: not (type_ ==
+    "table" and is_backend_table(name))``.
+    """
+    return name == SEARCH_FTS_TABLE or name.startswith(SEARCH_FTS_TABLE + "_")

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from zhenxing.errors import ZhenxingError
+from zhenxing.ledger import search
 from zhenxing.ledger.closed_loop import (
     MANUAL_FORMAT,
     ClosedLoopMixin,
@@ -328,6 +329,7 @@ class Ledger(ClosedLoopMixin):
             session.flush()
             if rows:
                 session.execute(insert(FactRow), list(rows.values()))
+            search.on_document_written(session.connection(), doc.id, doc.text)  # the index, same transaction
             if on_write is not None:
                 on_write(session)
         return status
@@ -343,6 +345,7 @@ class Ledger(ClosedLoopMixin):
         with self._sessions.begin() as session:
             session.execute(delete(FactRow))
             session.execute(delete(DocumentRow))
+            search.on_ledger_cleared(session.connection())
 
     # -- reading ---------------------------------------------------------------
 
