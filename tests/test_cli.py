@@ -420,5 +420,5 @@ def test_demo(runner: CliRunner, tmp_path: Path) -> None:
     assert totals, result.stdout
     with Ledger(db) as ledger:
         assert ledger.counts() == {"documents": int(totals[1]), "facts": int(totals[2])}
-    again = runner.invoke(app, ["demo", "--db", str(db)])  # rebuilt fresh, same result
+    again = runner.invoke(app, ["demo", "--db", str(db), "--no-serve"])  # rebuilt fresh, same result
     assert again.exit_code == 0 and again.stdout == result.stdout

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -406,11 +406,8 @@ def demo(
         return
     from zhenxing.serve import run
 
-    with _user_errors():
-        try:
-            run(db, host, port)
-        except KeyboardInterrupt:
-            pass
+    with _user_errors(), suppress(KeyboardInterrupt):
+        run(db, host, port)
 
 
 # Commands of the tracking stage live in their own modules; imported here, after

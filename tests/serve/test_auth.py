@@ -235,10 +235,8 @@ def test_a_private_server_needs_a_token_for_reading(start_server) -> None:  # ty
 
 @pytest.fixture
 def cli() -> typer.Typer:
-    from zhenxing import cli_serve
+    from zhenxing.cli import app  # registers cli_serve's commands
 
-    app = typer.Typer()
-    cli_serve.register(app)
     return app
 
 

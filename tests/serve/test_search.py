@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import typer
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -98,10 +97,8 @@ def test_a_ledger_without_an_index_is_brought_up_to_date(tmp_path: Path) -> None
 
 
 def test_the_search_command_rebuilds_and_finds(tmp_path: Path) -> None:
-    from zhenxing import cli_serve
+    from zhenxing.cli import app  # registers cli_serve's commands
 
-    app = typer.Typer()
-    cli_serve.register(app)
     db = tmp_path / "cli.db"
     with Ledger(db) as ledger:
         ledger.add_document(*sample_gwr())
