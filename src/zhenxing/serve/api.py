@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from zhenxing.formats import fact_record
 from zhenxing.ledger.closed_loop import AuditEntry, ReviewedFact, load_overlay, reviewed_rows
 from zhenxing.ledger.models import AuditRow, DocumentRow, FactRow
+from zhenxing.ledger.series import fetch_facts
 from zhenxing.ledger.store import Ledger
 from zhenxing.model import Fact
 from zhenxing.serve import api_models as m
@@ -274,8 +275,6 @@ async def get_document(
         ledger = state(request).ledger
         document = ledger.document(doc)
         info = ledger.document_info(document.id)
-        from zhenxing.ledger.series import fetch_facts
-
         facts = fetch_facts(ledger, FactRow.doc_id == document.id)  # by the index; ``doc=`` is a prefix scan
         record = info.to_record()
         record.update(text=document.text, meta=document.meta or {}, facts=[fact_out(f) for f in facts])
@@ -524,7 +523,11 @@ Writer_ = Annotated[Writer, Depends(require_writer)]
 
 
 def expire_after_write(request: Request) -> Iterator[None]:
-    """After a write, the next read asks the database for the generation (read-your-writes)."""
+    """After a write, the next read asks the database for the generation (read-your-writes).
+
+    The endpoints also expire it themselves right after writing, before they
+    answer; this is the backstop for a write that failed half-way.
+    """
     try:
         yield
     finally:
@@ -545,6 +548,7 @@ def _target(request: Request, key: str) -> str:
 )
 def add_result(request: Request, body: m.ResultIn, writer: Writer_) -> dict[str, Any]:
     fact = state(request).ledger.add_manual_result(**body.model_dump(), actor=writer.name)
+    state(request).cache.expire()
     return fact_out(fact)
 
 
@@ -563,6 +567,7 @@ def correct_fact(
     if not body.fields:
         raise ClosedLoopError('nothing to correct: give fields, e.g. {"value": 2.3}')
     fact = state(request).ledger.correct_fact(fact_id, actor=writer.name, reason=body.reason, **body.fields)
+    state(request).cache.expire()
     return fact_out(fact)
 
 
@@ -576,7 +581,9 @@ def correct_fact(
 def reject_fact(
     request: Request, fact_id: Annotated[str, Path(max_length=100)], body: m.ReasonIn, writer: Writer_
 ) -> dict[str, Any]:
-    return fact_out(state(request).ledger.reject_fact(fact_id, actor=writer.name, reason=body.reason))
+    fact = state(request).ledger.reject_fact(fact_id, actor=writer.name, reason=body.reason)
+    state(request).cache.expire()
+    return fact_out(fact)
 
 
 @router.post(
@@ -589,7 +596,9 @@ def reject_fact(
 def restore_fact(
     request: Request, fact_id: Annotated[str, Path(max_length=100)], body: m.ReasonIn, writer: Writer_
 ) -> dict[str, Any]:
-    return fact_out(state(request).ledger.restore_fact(fact_id, actor=writer.name, reason=body.reason))
+    fact = state(request).ledger.restore_fact(fact_id, actor=writer.name, reason=body.reason)
+    state(request).cache.expire()
+    return fact_out(fact)
 
 
 @router.post(
@@ -608,8 +617,10 @@ def assign_target(request: Request, key: str, body: m.AssignIn, writer: Writer_)
         if not body.reason:
             raise ClosedLoopError("withdrawing an assignment needs a reason")
         ledger.unassign(key, actor=writer.name, reason=body.reason)
+        state(request).cache.expire()
         return {"target_key": key, "owner": None, "due": None, "actor": writer.name, "at": None}
     done = ledger.assign(key, owner=body.owner, due=body.due or "", actor=writer.name, reason=body.reason)
+    state(request).cache.expire()
     return {"target_key": key, **done}
 
 
@@ -625,6 +636,8 @@ def override_target(request: Request, key: str, body: m.OverrideIn, writer: Writ
     key = _target(request, key)
     if body.status is None:
         ledger.clear_override(key, actor=writer.name, reason=body.reason)
+        state(request).cache.expire()
         return {"target_key": key, "status": None, "reason": body.reason, "actor": writer.name, "at": None}
     done = ledger.override(key, status=body.status, reason=body.reason, actor=writer.name)
+    state(request).cache.expire()
     return {"target_key": key, **done}

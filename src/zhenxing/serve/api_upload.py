@@ -154,6 +154,7 @@ def ingest_upload(
             )
 
         status = ledger._write(doc, facts, version, force=False, on_write=record)
+        st.cache.expire()
         return {"file": name, "status": status, "doc_id": doc.id, "name": name, "facts": count}
     except UploadRefused as exc:
         return {"file": name, "status": "error", "error": str(exc), "unsupported": exc.unsupported}
