@@ -443,7 +443,7 @@ def _correction(row: FactCorrectionRow) -> Correction:
     )
 
 
-def _audit_entry(row: AuditRow) -> AuditEntry:
+def audit_entry(row: AuditRow) -> AuditEntry:
     return AuditEntry(
         id=row.id,
         at=row.at,
@@ -908,7 +908,7 @@ class ClosedLoopMixin:
             )
             corrections = [_correction(r) for r in rows]
             audit = [
-                _audit_entry(r)
+                audit_entry(r)
                 for r in session.scalars(
                     select(AuditRow).where(AuditRow.entity_id == row.id).order_by(AuditRow.id)
                 )
@@ -1093,7 +1093,7 @@ class ClosedLoopMixin:
         if limit is not None:
             query = query.limit(max(limit, 0))
         with self._read() as session:
-            entries = [_audit_entry(row) for row in session.scalars(query)]
+            entries = [audit_entry(row) for row in session.scalars(query)]
         entries.reverse()
         return entries
 

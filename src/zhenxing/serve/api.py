@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from zhenxing.formats import fact_record
-from zhenxing.ledger.closed_loop import AuditEntry, ReviewedFact, load_overlay, reviewed_rows
+from zhenxing.ledger.closed_loop import ReviewedFact, audit_entry, load_overlay, reviewed_rows
 from zhenxing.ledger.models import AuditRow, DocumentRow, FactRow
 from zhenxing.ledger.series import fetch_facts
 from zhenxing.ledger.store import Ledger
@@ -144,20 +144,6 @@ def fact_out(fact: Fact) -> dict[str, Any]:
             review_reason=fact.review_reason,
         )
     return record
-
-
-def _audit_entry(row: AuditRow) -> AuditEntry:
-    return AuditEntry(
-        id=row.id,
-        at=row.at,
-        actor=row.actor,
-        action=row.action,
-        entity_type=row.entity_type,
-        entity_id=row.entity_id,
-        before=row.before,
-        after=row.after,
-        reason=row.reason,
-    )
 
 
 def _audit_out(entry: Any) -> dict[str, Any]:
@@ -513,7 +499,7 @@ def list_audit(
         rows = session.scalars(
             select(AuditRow).where(*conditions).order_by(AuditRow.id.desc()).limit(limit).offset(offset)
         ).all()
-        entries = [_audit_out(_audit_entry(r)) for r in rows]
+        entries = [_audit_out(audit_entry(r)) for r in rows]
     return json_response(_page(entries, limit, offset, total))
 
 
