@@ -75,9 +75,13 @@ def plain_number(value: float) -> int | float:
 
 
 def fact_record(fact: Fact) -> dict[str, Any]:
-    """The fact as the ordered dict that JSONL and CSV share."""
-    record = fact.to_record()
-    out = {name: record[name] for name in FACT_FIELDS}
+    """The fact as the ordered dict that JSONL and CSV share.
+
+    Read field by field: every field is a str, int, float or None, so the
+    deep copy of ``dataclasses.asdict`` bought nothing and was a third of
+    the time of an API answer listing facts.
+    """
+    out = {name: getattr(fact, name) for name in FACT_FIELDS}
     out["value"] = plain_number(out["value"])
     return out
 

@@ -57,8 +57,9 @@ VERDICT_CSV_FIELDS: tuple[str, ...] = (
 # -- records -----------------------------------------------------------------------------------
 
 
-def source_record(s: Source) -> dict[str, Any]:
-    return {
+def source_record(s: Source, *, quote: bool = True) -> dict[str, Any]:
+    """A source of an observation; ``quote=False`` leaves its sentence out (the fact id leads to it)."""
+    record = {
         "fact": s.fact_id,
         "doc": s.doc,
         "doc_id": s.doc_id,
@@ -71,10 +72,34 @@ def source_record(s: Source) -> dict[str, Any]:
         "start": s.start,
         "end": s.end,
     }
+    if not quote:
+        del record["quote"]
+    return record
 
 
-def observation_record(o: Observation) -> dict[str, Any]:
-    """An observation with its first source's document and quote up front, all sources after."""
+def observation_point(o: Observation) -> dict[str, Any]:
+    """An observation as a point of a chart: its value and where its first source is, no sentences."""
+    first = o.sources[0] if o.sources else None
+    return {
+        "key": o.key,
+        "kind": o.kind,
+        "period": o.period,
+        "value": plain_number(o.value),
+        "unit": o.unit,
+        "comparator": o.comparator,
+        "doc": first.doc if first else None,
+        "date": first.doc_date if first else None,
+        "fact": first.fact_id if first else None,
+        "sources": len(o.sources),
+    }
+
+
+def observation_record(o: Observation, *, quotes: bool = True) -> dict[str, Any]:
+    """An observation with its first source's document and quote up front, all sources after.
+
+    ``quotes=False`` (the API's list pages) keeps the first sentence only: the
+    same sentence in every source made most of a page's bytes.
+    """
     first = o.sources[0] if o.sources else None
     record: dict[str, Any] = {
         "key": o.key,
@@ -87,7 +112,7 @@ def observation_record(o: Observation) -> dict[str, Any]:
         "date": first.doc_date if first else None,
         "quote": first.quote if first else None,
         "fact": first.fact_id if first else None,
-        "sources": [source_record(s) for s in o.sources],
+        "sources": [source_record(s, quote=quotes) for s in o.sources],
     }
     if o.discrepancies:
         record["discrepancies"] = list(o.discrepancies)
@@ -96,7 +121,8 @@ def observation_record(o: Observation) -> dict[str, Any]:
     return record
 
 
-def verdict_record(v: Verdict) -> dict[str, Any]:
+def verdict_record(v: Verdict, *, quotes: bool = True) -> dict[str, Any]:
+    """A verdict; ``quotes=False`` keeps each observation's first sentence only (see ``observation_record``)."""
     t = v.target
     return {
         "key": t.key,
@@ -108,8 +134,8 @@ def verdict_record(v: Verdict) -> dict[str, Any]:
         "status": v.status,
         "explanation": v.explanation,
         "rule": v.rule.to_dict(),
-        "target": observation_record(t),
-        "results": [observation_record(r) for r in v.results],
+        "target": observation_record(t, quotes=quotes),
+        "results": [observation_record(r, quotes=quotes) for r in v.results],
         "progress": None if v.progress is None else round(v.progress, 4),
         "on_track": v.on_track,
         "as_of": v.as_of,
@@ -156,7 +182,13 @@ def verdict_row(v: Verdict) -> dict[str, Any]:
     }
 
 
-def series_record(s: Series) -> dict[str, Any]:
+def series_record(s: Series, *, points: bool = False) -> dict[str, Any]:
+    """A series; ``points=True`` gives its observations as chart points (``observation_point``).
+
+    A series gathers every statement of an indicator in a place over the
+    years, so with its sentences it grows with the ledger (tens of kilobytes
+    each on a large one); a list of series is for finding and charting them.
+    """
     return {
         "key": s.key,
         "indicator": s.indicator,
@@ -164,18 +196,18 @@ def series_record(s: Series) -> dict[str, Any]:
         "region": s.region,
         "change": s.change,
         "unit": s.unit,
-        "observations": [observation_record(o) for o in s.observations],
+        "observations": [observation_point(o) if points else observation_record(o) for o in s.observations],
     }
 
 
-def conflict_record(c: Conflict) -> dict[str, Any]:
+def conflict_record(c: Conflict, *, quotes: bool = True) -> dict[str, Any]:
     return {
         "kind": c.kind,
         "series": c.series_key,
         "period": c.period,
         "explanation": c.explanation,
         "newest": c.newest,
-        "observations": [observation_record(o) for o in c.observations],
+        "observations": [observation_record(o, quotes=quotes) for o in c.observations],
     }
 
 

@@ -201,13 +201,40 @@ def test_series_agree_with_the_library(client: httpx.Client, live_server: LiveSe
 
 
 def test_conflicts_carry_their_facts(client: httpx.Client) -> None:
-    page = client.get("/api/conflicts").json()
+    page = client.get("/api/conflicts", params={"detail": "full"}).json()
     assert page["total"] >= 1
     conflict = page["items"][0]
     assert conflict["explanation"] and conflict["observations"] and conflict["facts"]
+    summary = client.get("/api/conflicts").json()["items"][0]
+    assert "facts" not in summary and summary["observations"][0]["quote"]
     period = conflict["period"]
     narrowed = client.get("/api/conflicts", params={"period": period}).json()["items"]
     assert narrowed and all(c["period"] == period or c["period"].startswith(period + "-") for c in narrowed)
+
+
+def test_list_pages_keep_one_sentence_per_observation_and_the_way_to_the_rest(client: httpx.Client) -> None:
+    """Lists carry each observation's first sentence (series: points); every figure still leads to its sentence."""
+    full = client.get("/api/targets", params={"limit": 500, "detail": "full"}).json()["items"]
+    summary = client.get("/api/targets", params={"limit": 500}).json()["items"]
+    assert [t["key"] for t in summary] == [t["key"] for t in full]
+    judged = next(i for i, t in enumerate(full) if t["results"])
+    for short, long in (
+        (summary[judged]["target"], full[judged]["target"]),
+        (summary[judged]["results"][0], full[judged]["results"][0]),
+    ):
+        assert short["quote"] == long["quote"] == long["sources"][0]["quote"]
+        assert all("quote" not in s for s in short["sources"])
+        assert [s["fact"] for s in short["sources"]] == [s["fact"] for s in long["sources"]]
+    page = client.get("/api/series", params={"indicator": "gdp", "region": "Liaoning"}).json()
+    point = page["items"][0]["observations"][0]
+    assert isinstance(point["sources"], int) and "quote" not in point
+    fact = client.get("/api/facts/" + point["fact"]).json()
+    one = client.get("/api/series/" + _key(page["items"][0]["key"])).json()
+    assert fact["fact"]["quote"] == one["observations"][0]["quote"]
+    assert len(client.get("/api/series", params={"detail": "full"}).content) > len(
+        client.get("/api/series").content
+    )
+    assert client.get("/api/series", params={"detail": "everything"}).status_code == 422
 
 
 def test_audit_is_paged_newest_first(start_server, writer_token: str) -> None:  # type: ignore[no-untyped-def]
@@ -245,6 +272,9 @@ def test_responses_match_the_documented_models(client: httpx.Client) -> None:
         ("/api/facts?limit=50", m.FactsPage),
         (f"/api/facts/{fact['id']}", m.FactDetailOut),
         ("/api/series?limit=20", m.SeriesPage),
+        ("/api/series?limit=20&detail=full", m.SeriesPage),
+        ("/api/targets?limit=100&detail=full", m.TargetsPage),
+        ("/api/conflicts?detail=full", m.ConflictsPage),
         ("/api/series/" + _key(series["key"]), m.SeriesOut),
         ("/api/targets?limit=100", m.TargetsPage),
         ("/api/verdicts/" + _key(target["key"]), m.VerdictOut),
@@ -262,7 +292,9 @@ def test_responses_match_the_documented_models(client: httpx.Client) -> None:
 def test_settings_travel_to_workers_and_refuse_nonsense() -> None:
     from zhenxing.serve.settings import ServeSettings, SettingsError, is_loopback
 
-    settings = ServeSettings(read_requires_token=True, max_upload_bytes=5_000_000, allowed_hosts=("localhost",))
+    settings = ServeSettings(
+        read_requires_token=True, max_upload_bytes=5_000_000, allowed_hosts=("localhost",)
+    )
     assert ServeSettings.from_env(settings.to_env()) == settings
     assert ServeSettings.from_env("") == ServeSettings()
     with pytest.raises(SettingsError):

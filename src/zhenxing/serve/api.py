@@ -17,7 +17,7 @@ import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio
 import anyio.to_thread
@@ -43,6 +43,13 @@ MAX_LIMIT = 500
 Limit = Annotated[int, Query(ge=0, le=MAX_LIMIT, description="Items per page (at most 500).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
 Text = Annotated[str | None, Query(max_length=200)]
+Detail = Annotated[
+    Literal["summary", "full"],
+    Query(
+        description="summary: each observation's first sentence only (series: chart points, no sentences); "
+        "full: every source's sentence, as the single-item endpoints give."
+    ),
+]
 
 
 @dataclass
@@ -118,6 +125,27 @@ _SLOW = anyio.CapacityLimiter(4)
 async def slow(function: Any, *args: Any, **kwargs: Any) -> Any:
     """Run blocking ``function`` in the slow endpoints' own threads."""
     return await anyio.to_thread.run_sync(functools.partial(function, *args, **kwargs), limiter=_SLOW)
+
+
+async def memoized(request: Request, name: str, key: Any, compute: Any, *, size: int = 2048) -> Response:
+    """The JSON answer ``compute()`` gives (bytes, run in the slow threads), kept for this generation of the facts.
+
+    Fact lists and documents cost milliseconds of SQL and encoding, and a
+    dashboard asks for the same pages again and again; any new document,
+    re-extraction or correction starts a new generation, so nothing stale is
+    served (a write by this process expires the generation at once, one by
+    another process within ``GENERATION_TTL``).
+    """
+    cache = state(request).cache
+    generation = cache.known_generation()
+    if generation is None:
+        generation = await run_in_threadpool(cache.generation)
+    memo = cache.memo(name, generation, size)
+    body = memo.peek(key)
+    if body is None:
+        body = await slow(compute)
+        memo.put(key, body)
+    return Response(body, media_type="application/json")
 
 
 async def tracking(request: Request, kind: str) -> Any:
@@ -221,7 +249,7 @@ async def list_documents(
     ] = None,
     q: Annotated[str | None, Query(max_length=200, description="Words in the name or title.")] = None,
 ) -> Response:
-    def run() -> Response:
+    def run() -> bytes:
         conditions = []
         if language:
             conditions.append(DocumentRow.language == language.strip())
@@ -242,9 +270,9 @@ async def list_documents(
             )
             rows = session.execute(query.limit(limit).offset(offset)).all()
             counts = _fact_counts(session, [r.id for r in rows])
-        return json_response(_page([_doc_out(r, counts.get(r.id, 0)) for r in rows], limit, offset, total))
+        return dumps(_page([_doc_out(r, counts.get(r.id, 0)) for r in rows], limit, offset, total))
 
-    return await slow(run)  # type: ignore[no-any-return]
+    return await memoized(request, "documents", (limit, offset, language, format, q), run, size=1024)
 
 
 @router.get(
@@ -257,7 +285,7 @@ async def get_document(
     request: Request,
     doc: Annotated[str, Path(max_length=512, description="Document id, id prefix or file name.")],
 ) -> Response:
-    def run() -> Response:
+    def run() -> bytes:
         ledger = state(request).ledger
         document = ledger.document(doc)
         info = ledger.document_info(document.id)
@@ -265,9 +293,9 @@ async def get_document(
         record = info.to_record()
         record.update(text=document.text, meta=document.meta or {}, facts=[fact_out(f) for f in facts])
         record.pop("path", None)
-        return json_response(record)
+        return dumps(record)
 
-    return await slow(run)  # type: ignore[no-any-return]
+    return await memoized(request, "document", doc, run, size=256)
 
 
 # -- facts -----------------------------------------------------------------------------------------
@@ -291,7 +319,7 @@ async def list_facts(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
-    def run() -> Response:
+    def run() -> bytes:
         ledger = state(request).ledger
         found = ledger.facts(
             indicator=indicator,
@@ -303,11 +331,12 @@ async def list_facts(
             limit=offset + limit + 1,
         )
         page = found[offset : offset + limit]
-        return json_response(
+        return dumps(
             _page([fact_out(f) for f in page], limit, offset, None, more=len(found) > offset + limit)
         )
 
-    return await slow(run)  # type: ignore[no-any-return]
+    key = (indicator, region, period, kind, doc, text, limit, offset)
+    return await memoized(request, "facts", key, run)
 
 
 @router.get(
@@ -347,10 +376,13 @@ async def list_series(
     region: Annotated[str | None, Query(max_length=128)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    detail: Detail = "summary",
 ) -> Response:
     index = await tracking(request, "series")
     found = index.select(indicator=indicator, region=region)
-    return page_response([index.record(i) for i in found[offset : offset + limit]], limit, offset, len(found))
+    full = detail == "full"
+    items = [index.record(i, full) for i in found[offset : offset + limit]]
+    return page_response(items, limit, offset, len(found))
 
 
 @router.get("/series/{key:path}", response_model=m.SeriesOut, responses=ERRORS, summary="One series by key")
@@ -380,6 +412,7 @@ async def list_targets(
     indicator: Annotated[str | None, Query(max_length=64)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    detail: Detail = "summary",
 ) -> Response:
     from zhenxing.ledger.tracking_model import STATUSES
     from zhenxing.ledger.verdicts import TrackingError, known_areas
@@ -392,7 +425,7 @@ async def list_targets(
     index = await tracking(request, "verdicts")
     counts = index.counts(period=period, region=region, area=area, indicator=indicator)
     found = index.select(period=period, region=region, status=wanted, area=area, indicator=indicator)
-    items = [index.record(i) for i in found[offset : offset + limit]]
+    items = [index.record(i, detail == "full") for i in found[offset : offset + limit]]
     return page_response(items, limit, offset, len(found), {"counts": counts})
 
 
@@ -421,10 +454,12 @@ async def list_conflicts(
     period: Annotated[str | None, Query(max_length=32)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    detail: Detail = "summary",
 ) -> Response:
     index = await tracking(request, "conflicts")
     found = index.select(indicator=indicator, region=region, period=period)
-    return page_response([index.record(i) for i in found[offset : offset + limit]], limit, offset, len(found))
+    items = [index.record(i, detail == "full") for i in found[offset : offset + limit]]
+    return page_response(items, limit, offset, len(found))
 
 
 # -- search and audit ---------------------------------------------------------------------------------

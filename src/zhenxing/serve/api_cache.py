@@ -156,7 +156,7 @@ class VerdictIndex:
             self.by_indicator[t.indicator or ""].append(i)
         self.sorted_keys = sorted(self.by_key)
         self.sorted_facts = sorted(self.by_fact)
-        self._records: dict[int, bytes] = {}
+        self._records: dict[tuple[int, bool], bytes] = {}
         self.memo = Memo()
 
     def select(
@@ -253,13 +253,16 @@ class VerdictIndex:
             f"no target matches {wanted!r} (see /api/targets for keys, or give a target fact id)"
         )
 
-    def record(self, i: int) -> bytes:
-        """The JSON of verdict ``i`` (``formats_tracking.verdict_record``), encoded once."""
-        found = self._records.get(i)
+    def record(self, i: int, full: bool = True) -> bytes:
+        """The JSON of verdict ``i`` (``formats_tracking.verdict_record``), encoded once per form.
+
+        ``full=False``: the list pages' form, each observation's first sentence only.
+        """
+        found = self._records.get((i, full))
         if found is None:
             from zhenxing.formats_tracking import verdict_record
 
-            found = self._records[i] = dumps(verdict_record(self.verdicts[i]))
+            found = self._records[(i, full)] = dumps(verdict_record(self.verdicts[i], quotes=full))
         return found
 
 
@@ -278,7 +281,7 @@ class SeriesIndex:
                 if s.key.split(":", 1)[0] != s.indicator:
                     self.by_head[s.indicator].append(i)
             self.by_region[_norm(s.region)].append(i)
-        self._records: dict[int, bytes] = {}
+        self._records: dict[tuple[int, bool], bytes] = {}
         self.memo = Memo()
 
     def select(self, *, indicator: str | None = None, region: str | None = None) -> tuple[int, ...]:
@@ -297,12 +300,13 @@ class SeriesIndex:
             lists.append(sorted(i for name in _region_names(region) for i in self.by_region.get(name, [])))
         return _intersect(lists, len(self.series))
 
-    def record(self, i: int) -> bytes:
-        found = self._records.get(i)
+    def record(self, i: int, full: bool = True) -> bytes:
+        """The JSON of series ``i``; ``full=False``: its observations as chart points, no sentences."""
+        found = self._records.get((i, full))
         if found is None:
             from zhenxing.formats_tracking import series_record
 
-            found = self._records[i] = dumps(series_record(self.series[i]))
+            found = self._records[(i, full)] = dumps(series_record(self.series[i], points=not full))
         return found
 
 
@@ -319,7 +323,7 @@ class ConflictIndex:
             self.by_indicator[(o.indicator if o else None) or ""].append(i)
             self.by_region[_norm(o.region if o else None)].append(i)
             self.by_year[_year(c.period)].append(i)
-        self._records: dict[int, bytes] = {}
+        self._records: dict[tuple[int, bool], bytes] = {}
         self.memo = Memo()
 
     def select(
@@ -342,16 +346,18 @@ class ConflictIndex:
             found = [i for i in found if _period_matches(self.conflicts[i].period, p)]
         return found
 
-    def record(self, i: int) -> bytes:
-        found = self._records.get(i)
+    def record(self, i: int, full: bool = True) -> bytes:
+        """The JSON of conflict ``i``; ``full=False``: first sentences only and no ``facts``."""
+        found = self._records.get((i, full))
         if found is None:
             from zhenxing.formats import fact_record
             from zhenxing.formats_tracking import conflict_record
 
             c = self.conflicts[i]
-            record = conflict_record(c)
-            record["facts"] = [fact_record(f) for f in c.facts]
-            found = self._records[i] = dumps(record)
+            record = conflict_record(c, quotes=full)
+            if full:
+                record["facts"] = [fact_record(f) for f in c.facts]
+            found = self._records[(i, full)] = dumps(record)
         return found
 
 
@@ -384,15 +390,23 @@ class TrackingCache:
         self.warm = threading.Event()
         self._generation: tuple[tuple[int, ...], tuple[int, ...]] | None = None
         self._generation_at = 0.0
-        self._search: tuple[Any, Memo] = (None, Memo())
+        self._memos: dict[str, tuple[Any, Memo]] = {}
+
+    def memo(self, name: str, generation: tuple[tuple[int, ...], tuple[int, ...]], size: int = 2048) -> Memo:
+        """Answers of endpoint ``name`` for this generation of the facts (a new memo when any fact changed).
+
+        Search, fact lists and documents depend on the facts and the people's
+        corrections only, never on assignments or overrides.
+        """
+        known, memo = self._memos.get(name, (None, None))
+        if memo is None or known != generation[0]:
+            memo = Memo(size)
+            self._memos[name] = (generation[0], memo)
+        return memo
 
     def search_memo(self, generation: tuple[tuple[int, ...], tuple[int, ...]]) -> Memo:
         """Search answers of this generation of the documents (a new one when any document changed)."""
-        known, memo = self._search
-        if known != generation[0]:
-            memo = Memo()
-            self._search = (generation[0], memo)
-        return memo
+        return self.memo("search", generation)
 
     # -- generations --------------------------------------------------------------------------
 

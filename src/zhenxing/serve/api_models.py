@@ -127,7 +127,10 @@ class SourceOut(Open):
     value: float
     unit: str | None
     text: str
-    quote: str
+    quote: str | None = Field(
+        None,
+        description="The sentence; list pages (detail=summary) leave it out: the observation has the first.",
+    )
     start: int
     end: int
 
@@ -156,8 +159,33 @@ class SeriesOut(Open):
     observations: list[ObservationOut]
 
 
+class PointOut(Open):
+    """An observation as a chart point: the series list's summary form (the series' own endpoint has the sentences)."""
+
+    key: str
+    kind: str
+    period: str | None
+    value: float
+    unit: str | None
+    comparator: str
+    doc: str | None
+    date: str | None
+    fact: str | None = Field(description="The first source's fact id: /api/facts/{id} gives its sentence.")
+    sources: int = Field(description="How many documents state it.")
+
+
+class SeriesSummaryOut(Open):
+    key: str
+    indicator: str | None
+    label: str
+    region: str | None
+    change: str
+    unit: str | None
+    observations: list[PointOut]
+
+
 class SeriesPage(PageMeta):
-    items: list[SeriesOut]
+    items: list[SeriesSummaryOut | SeriesOut]
 
 
 class RuleOut(Open):
@@ -201,7 +229,7 @@ class ConflictOut(Open):
     explanation: str
     newest: str | None
     observations: list[ObservationOut]
-    facts: list[FactOut]
+    facts: list[FactOut] | None = Field(None, description="The facts behind it (detail=full).")
 
 
 class ConflictsPage(PageMeta):
