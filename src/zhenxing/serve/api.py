@@ -13,7 +13,6 @@ actor recorded in the audit trail.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from zhenxing.ledger.series import fetch_facts
 from zhenxing.ledger.store import Ledger
 from zhenxing.model import Fact
 from zhenxing.serve import api_models as m
+from zhenxing.serve import inline
 from zhenxing.serve.api_cache import dumps
 from zhenxing.serve.auth import Writer, require_reader, require_writer
 from zhenxing.serve.settings import ServeSettings
@@ -116,15 +116,11 @@ def page_response(
     return Response(body, media_type="application/json")
 
 
-# Endpoints whose SQL can take tens of milliseconds on a large ledger (facts with
-# filters sort their matches; documents count) share a few threads of their own,
-# so a burst of them cannot take every thread from search and writes.
-_SLOW = anyio.CapacityLimiter(4)
-
-
-async def slow(function: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run blocking ``function`` in the slow endpoints' own threads."""
-    return await anyio.to_thread.run_sync(functools.partial(function, *args, **kwargs), limiter=_SLOW)
+# Reads that outgrow their inline budget (see ``inline``: a substring filter over
+# many facts, a long document) share a few threads of their own, so a burst of
+# them cannot take every thread from search and writes; two, because they hold
+# the GIL for their Python part and more of them only wait for each other.
+_SLOW = anyio.CapacityLimiter(2)
 
 
 async def memoized(request: Request, name: str, key: Any, compute: Any, *, size: int = 2048) -> Response:
@@ -136,24 +132,26 @@ async def memoized(request: Request, name: str, key: Any, compute: Any, *, size:
     served (a write by this process expires the generation at once, one by
     another process within ``GENERATION_TTL``).
     """
-    cache = state(request).cache
+    st = state(request)
+    cache = st.cache
     generation = cache.known_generation()
     if generation is None:
-        generation = await run_in_threadpool(cache.generation)
+        generation = await inline.read(st.ledger.engine, cache.generation)
     memo = cache.memo(name, generation, size)
     body = memo.peek(key)
     if body is None:
-        body = await slow(compute)
+        body = await inline.read(st.ledger.engine, compute, limiter=_SLOW)
         memo.put(key, body)
     return Response(body, media_type="application/json")
 
 
 async def tracking(request: Request, kind: str) -> Any:
     """The cached verdicts, series or conflicts: from the event loop when current, else computed in a thread."""
-    cache = state(request).cache
+    st = state(request)
+    cache = st.cache
     generation = cache.known_generation()
     if generation is None:
-        generation = await run_in_threadpool(cache.generation)
+        generation = await inline.read(st.ledger.engine, cache.generation)
     found = cache.peek(kind, generation)
     if found is None:
         found = await run_in_threadpool(cache.get, kind, generation)
@@ -356,7 +354,7 @@ async def get_fact(request: Request, fact_id: Annotated[str, Path(max_length=100
             {"fact": fact_out(fact), "document": info, "history": [_audit_out(e) for e in history]}
         )
 
-    return await slow(run)  # type: ignore[no-any-return]
+    return await inline.read(state(request).ledger.engine, run, limiter=_SLOW)  # type: ignore[no-any-return]
 
 
 # -- tracking ---------------------------------------------------------------------------------------
@@ -490,7 +488,7 @@ async def search_sentences(
     st = state(request)
     generation = st.cache.known_generation()
     if generation is None:
-        generation = await run_in_threadpool(st.cache.generation)
+        generation = await inline.read(st.ledger.engine, st.cache.generation)
     memo = st.cache.search_memo(generation)
     key = (q, doc, language, limit, offset, order)
     body = memo.peek(key)
@@ -507,7 +505,7 @@ async def search_sentences(
             page.update(query=q, total_capped=found.total_capped, order=found.order)
             return dumps(page)
 
-        body = await run_in_threadpool(run)
+        body = await inline.read(st.ledger.engine, run)
         memo.put(key, body)
     return Response(body, media_type="application/json")
 

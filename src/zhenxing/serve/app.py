@@ -314,13 +314,14 @@ def create_app(
 
     ``ledger``: an open ``Ledger`` to serve instead (the caller closes it).
     """
-    from zhenxing.serve import api, api_upload, auth
+    from zhenxing.serve import api, api_upload, auth, inline
     from zhenxing.serve.api_cache import TrackingCache
 
     settings = settings or ServeSettings()
     owned = ledger is None
     ledger = ledger if ledger is not None else _prepare_ledger(db)
     sync_search(ledger)
+    inline.install(ledger.engine)
     cache = TrackingCache(ledger)
 
     @contextlib.asynccontextmanager
