@@ -61,7 +61,8 @@ def run(
     Reads need a token when ``host`` is not a loopback address, unless
     ``settings`` says otherwise; on a loopback address only loopback host
     names are accepted (DNS rebinding). ``workers`` > 1 runs that many processes
-    (uvicorn), each with its own cache. ``announce(url)`` is called (default:
+    sharing one computed cache (forked after computing it; see ``workers``;
+    uvicorn's workers, each computing its own, where there is no fork). ``announce(url)`` is called (default:
     a line on stderr) once the ledger is open and the port is known free.
     """
     import os
@@ -95,6 +96,11 @@ def run(
     )
     if workers == 1:
         uvicorn.run(create_app(url, settings=settings), **config)
+        return
+    from zhenxing.serve import workers as forked
+
+    if forked.can_fork():  # one cache, computed before the fork and shared
+        forked.serve_forked(create_app(url, settings=settings), host, port, workers, config)
         return
     os.environ["ZHENXING_DB"] = url
     os.environ[SETTINGS_ENV] = settings.to_env()

@@ -329,7 +329,7 @@ def create_app(
         import anyio.to_thread
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = _THREADS
-        if settings.warm_cache:
+        if settings.warm_cache and not cache.warm.is_set():  # a forked worker's is computed already
 
             def warm() -> None:
                 preload_file(ledger)
