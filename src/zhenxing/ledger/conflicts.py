@@ -95,17 +95,25 @@ def _disagreements(series: Series) -> list[Conflict]:
     for period, group in by_period.items():
         if len(group) < 2:
             continue
+        # By identity, in first-seen order: ``o not in involved`` compared whole dataclasses
+        # and made a period with hundreds of figures cubic (minutes on a large ledger).
         involved: list[Observation] = []
+        seen: set[int] = set()
+        documents = [_documents(o) for o in group]
         for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if not comparable(a.unit, b.unit) or _documents(a) & _documents(b):
+            for j in range(i + 1, len(group)):
+                b = group[j]
+                if not comparable(a.unit, b.unit) or documents[i] & documents[j]:
                     continue
                 b_value = convert(b.value, b.unit, a.unit)
                 assert b_value is not None
                 ratio = abs(b_value / b.value) if b.value else 1.0
                 if agree(a.value, _step(a), b_value, _step(b) * ratio):
                     continue
-                involved.extend(o for o in (a, b) if o not in involved)
+                for o in (a, b):
+                    if id(o) not in seen:
+                        seen.add(id(o))
+                        involved.append(o)
         if not involved:
             continue
         ranked = best_first(involved)
