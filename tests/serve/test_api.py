@@ -9,6 +9,7 @@ schema and the offline Swagger UI are served.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import httpx
@@ -198,6 +199,20 @@ def test_series_agree_with_the_library(client: httpx.Client, live_server: LiveSe
     assert one["key"] == expected[0]
     assert all(o["sources"] and o["sources"][0]["quote"] for o in one["observations"])
     assert client.get("/api/series/" + _key("gdp:Atlantis:growth")).status_code == 404
+
+
+def test_conflicts_agree_with_the_library(client: httpx.Client, live_server: LiveServer) -> None:
+    """The server finds conflicts in its one build of every series; the library from the results alone."""
+    from zhenxing.formats import fact_record
+    from zhenxing.formats_tracking import conflict_record
+    from zhenxing.ledger.conflicts import find_conflicts
+
+    with Ledger(live_server.db) as ledger:
+        expected = [
+            {**conflict_record(c), "facts": [fact_record(f) for f in c.facts]} for c in find_conflicts(ledger)
+        ]
+    found = client.get("/api/conflicts", params={"detail": "full", "limit": 500}).json()["items"]
+    assert found == json.loads(json.dumps(expected, ensure_ascii=False)) and expected
 
 
 def test_conflicts_carry_their_facts(client: httpx.Client) -> None:

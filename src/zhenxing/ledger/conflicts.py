@@ -267,6 +267,14 @@ def find_conflicts(
     return out
 
 
+def attach_facts(conflicts: list[Conflict], facts: Iterable[Fact]) -> list[Conflict]:
+    """Give each conflict the facts behind its observations (``Conflict.facts``), from ``facts``."""
+    by_id = {f.id: f for f in facts}
+    for c in conflicts:
+        c.facts = _facts_of(c.observations, by_id)
+    return conflicts
+
+
 def _facts_of(observations: Iterable[Observation], by_id: dict[str, Any]) -> list[Fact]:
     seen: dict[str, Fact] = {}
     for o in observations:

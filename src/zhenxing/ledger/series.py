@@ -750,6 +750,23 @@ def series_from_ledger(
     return found
 
 
+def all_series(ledger: Ledger) -> tuple[list[Series], list[Fact]]:
+    """Every series of the ledger (``series_from_ledger()`` unfiltered) and the facts they are built from.
+
+    The server builds the series once and finds the conflicts among them
+    from the same build (``conflicts.conflicts_in``), rather than building
+    them a second time from the results alone: building is most of the cost
+    of both, and a target never changes how results cluster.
+    """
+    from zhenxing.ledger.models import FactRow
+
+    docs = document_index(ledger)
+    found = fetch_facts(ledger, FactRow.kind.in_(OBSERVED_KINDS))
+    facts = merge_facts(found, translation_facts(ledger, docs, found))
+    with bulk():
+        return build_series(facts, docs), facts
+
+
 def _keys_condition(keys: set[str]) -> Any:
     """SQL narrowing facts to what the series ``keys`` can hold: their indicators and regions."""
     from sqlalchemy import false, or_

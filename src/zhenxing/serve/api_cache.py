@@ -386,6 +386,7 @@ class TrackingCache:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self._raw_verdicts: _Slot[list[Verdict]] = _Slot()
+        self._built: _Slot[tuple[SeriesIndex, ConflictIndex]] = _Slot()
         self._slots: dict[str, _Slot[Any]] = {"verdicts": _Slot(), "series": _Slot(), "conflicts": _Slot()}
         self.warm = threading.Event()
         self._generation: tuple[tuple[int, ...], tuple[int, ...]] | None = None
@@ -504,14 +505,19 @@ class TrackingCache:
         return VerdictIndex([_attach(dc_replace(v), overrides, assignments) for v in raw])
 
     def _compute_series(self, generation: Any) -> SeriesIndex:
-        from zhenxing.ledger.series import series_from_ledger
-
-        return SeriesIndex(series_from_ledger(self.ledger))
+        return self._get(self._built, generation[0], self._build, "series and conflicts")[0]
 
     def _compute_conflicts(self, generation: Any) -> ConflictIndex:
-        from zhenxing.ledger.conflicts import find_conflicts
+        return self._get(self._built, generation[0], self._build, "series and conflicts")[1]
 
-        return ConflictIndex(find_conflicts(self.ledger))
+    def _build(self) -> tuple[SeriesIndex, ConflictIndex]:
+        """Series and the conflicts among them from one build (see ``series.all_series``)."""
+        from zhenxing.ledger.conflicts import attach_facts, conflicts_in
+        from zhenxing.ledger.series import all_series
+
+        series, facts = all_series(self.ledger)
+        conflicts = attach_facts(conflicts_in(series), facts)
+        return SeriesIndex(series), ConflictIndex(conflicts)
 
     def warm_up(self) -> None:
         """Compute everything (at server start, in a background thread); errors are logged, not raised."""
