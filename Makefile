@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 APT_PACKAGES := chromium fonts-wqy-microhei
+# The PostgreSQL tests start a throwaway server of their own from Debian's binaries (tests/pg.py):
+# any installed version will do, so the target is whichever initdb is there (15 if none is).
+PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb)
 
 .PHONY: demo test lint bench clean venv browser
 
@@ -28,9 +31,15 @@ $(CHROMIUM) $(CJK_FONT):
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null
 
+# RUNLEVEL=1: the package's own cluster service is not started; the tests never use it.
+$(PG_INITDB):
+	@echo "installing postgresql (Debian package, for the PostgreSQL ledger tests)"
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+
 browser: $(CHROMIUM) $(CJK_FONT)
 
-test: $(STAMP) $(CHROMIUM) $(CJK_FONT)
+test: $(STAMP) $(CHROMIUM) $(CJK_FONT) $(PG_INITDB)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 

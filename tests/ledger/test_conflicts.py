@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ledger.conftest import BACKENDS, ledger_url
 from tests.ledger.test_series import DOC_003, EXAMPLES, TRACKING_DOCS, ingest
 from zhenxing.ledger.conflicts import REAL_GROWTH_INDICATORS, conflicts_in, find_conflicts
 from zhenxing.ledger.series import build_series
@@ -23,10 +24,12 @@ from zhenxing.ledger.tracking_model import Conflict
 from zhenxing.ledger.verdicts import TrackingError
 
 
-@pytest.fixture(scope="module")
-def tracked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
-    db = tmp_path_factory.mktemp("conflicts") / "conflicts.db"
-    with ingest(db, EXAMPLES / DOC_003, *TRACKING_DOCS) as ledger:
+@pytest.fixture(scope="module", params=BACKENDS)
+def tracked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    with (
+        ledger_url(request, request.param, tmp_path_factory.mktemp("conflicts") / "conflicts.db") as db,
+        ingest(db, EXAMPLES / DOC_003, *TRACKING_DOCS) as ledger,
+    ):
         yield ledger
 
 

@@ -1,4 +1,4 @@
-"""Series and observations, built by the real loader and extractor from real text into real SQLite.
+"""Series and observations, built by the real loader and extractor from real text into SQLite and PostgreSQL.
 
 The sample corpus gives the cases: the 2022 work report (003) sets targets;
 000 is the English translation of 004, so every figure they share must be one
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ledger.conftest import BACKENDS, ledger_url
 from zhenxing import api
 from zhenxing.ledger.series import (
     build_series,
@@ -44,8 +45,8 @@ DOC_003 = "003_67a0eda2e3f886dd.txt"
 DOC_004 = "004_a92002791a908d18.txt"
 
 
-def ingest(db: Path, *paths: Path) -> Ledger:
-    """A ledger holding ``paths``, loaded and extracted for real."""
+def ingest(db: Path | str, *paths: Path) -> Ledger:
+    """A ledger (a file or a database URL) holding ``paths``, loaded and extracted for real."""
     files, bad = api.expand_paths([str(p) for p in paths])
     assert not bad
     ledger = Ledger(db)
@@ -58,17 +59,21 @@ def observations(found: list[Series], kind: str | None = None) -> list[Observati
     return [o for s in found for o in s.observations if kind is None or o.kind == kind]
 
 
-@pytest.fixture(scope="module")
-def translation_pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
-    db = tmp_path_factory.mktemp("pair") / "pair.db"
-    with ingest(db, EXAMPLES / DOC_000, EXAMPLES / DOC_004) as ledger:
+@pytest.fixture(scope="module", params=BACKENDS)
+def translation_pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    with (
+        ledger_url(request, request.param, tmp_path_factory.mktemp("pair") / "pair.db") as db,
+        ingest(db, EXAMPLES / DOC_000, EXAMPLES / DOC_004) as ledger,
+    ):
         yield ledger
 
 
-@pytest.fixture(scope="module")
-def report_2022(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
-    db = tmp_path_factory.mktemp("report") / "report.db"
-    with ingest(db, EXAMPLES / DOC_003, EXAMPLES / "liaoning-gwr-2023-zh.txt") as ledger:
+@pytest.fixture(scope="module", params=BACKENDS)
+def report_2022(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    with (
+        ledger_url(request, request.param, tmp_path_factory.mktemp("report") / "report.db") as db,
+        ingest(db, EXAMPLES / DOC_003, EXAMPLES / "liaoning-gwr-2023-zh.txt") as ledger,
+    ):
         yield ledger
 
 

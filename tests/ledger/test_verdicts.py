@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ledger.conftest import BACKENDS, ledger_url
 from tests.ledger.test_series import DOC_003, EXAMPLES, TRACKING_DOCS, ingest
 from zhenxing.ledger.store import AmbiguousError, Ledger, NotFoundError
 from zhenxing.ledger.tracking_model import RULE_VERSION, STATUSES, Observation, Verdict
@@ -39,19 +40,23 @@ from zhenxing.ledger.verdicts import (
 )
 
 
-@pytest.fixture(scope="module")
-def tracked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def tracked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     """003 (2022 targets, 2021 results) and every test document of tests/data/tracking."""
-    db = tmp_path_factory.mktemp("tracked") / "tracked.db"
-    with ingest(db, EXAMPLES / DOC_003, *TRACKING_DOCS) as ledger:
+    with (
+        ledger_url(request, request.param, tmp_path_factory.mktemp("tracked") / "tracked.db") as db,
+        ingest(db, EXAMPLES / DOC_003, *TRACKING_DOCS) as ledger,
+    ):
         yield ledger
 
 
-@pytest.fixture(scope="module")
-def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def samples(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     """The sample corpus's pair: the 2022 targets (003) and the 2023 report stating the 2022 results."""
-    db = tmp_path_factory.mktemp("samples") / "samples.db"
-    with ingest(db, EXAMPLES / DOC_003, EXAMPLES / "liaoning-gwr-2023-zh.txt") as ledger:
+    with (
+        ledger_url(request, request.param, tmp_path_factory.mktemp("samples") / "samples.db") as db,
+        ingest(db, EXAMPLES / DOC_003, EXAMPLES / "liaoning-gwr-2023-zh.txt") as ledger,
+    ):
         yield ledger
 
 

@@ -4,13 +4,18 @@ The tokenizer and query parser on their own; the index kept in step with the
 ledger by its own writes (add, re-extract, clear) and brought up to date for
 a ledger written before the index existed; ``zhenxing search``; and
 ``/api/search`` on a real server, where 就业 and 粮食 find Chinese sentences
-with highlight spans on exactly those words.
+with highlight spans on exactly those words. The ledger tests and the API
+tests run on SQLite (FTS5) and on a real PostgreSQL server (GIN over
+``to_tsvector``), where ``zhenxing serve --db postgresql+psycopg://...`` runs
+as a subprocess; the two must find the same sentences.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import httpx
 import pytest
@@ -67,13 +72,25 @@ def _count(ledger: Ledger, query: str) -> int:
         return search.search(conn, query).total
 
 
-def test_the_index_follows_writes_and_clear(tmp_path: Path) -> None:
-    with Ledger(tmp_path / "l.db") as ledger:
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=BACKENDS)
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new ledger's place: an SQLite file, or a fresh database on the test PostgreSQL server."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "ledger.db")
+
+
+def test_the_index_follows_writes_and_clear(location: str) -> None:
+    with Ledger(location) as ledger:
         doc, facts = sample_gwr()
         assert _count(ledger, "就业") == 0
         ledger.add_document(doc, facts)
         assert _count(ledger, "就业") >= 1
-        before = search.generation(ledger.engine.connect())
+        with ledger.engine.connect() as conn:
+            before = search.generation(conn)
         ledger.replace_facts(doc.id, facts)  # re-extraction re-indexes, with a new generation
         with ledger.engine.connect() as conn:
             assert search.generation(conn)[0] > before[0]
@@ -84,9 +101,8 @@ def test_the_index_follows_writes_and_clear(tmp_path: Path) -> None:
         assert _count(ledger, "就业") == 0 and _count(ledger, "GDP") == 0
 
 
-def test_a_ledger_without_an_index_is_brought_up_to_date(tmp_path: Path) -> None:
-    db = tmp_path / "old.db"
-    with Ledger(db) as ledger:
+def test_a_ledger_without_an_index_is_brought_up_to_date(location: str) -> None:
+    with Ledger(location) as ledger:
         ledger.add_document(*sample_gwr())
         with ledger.engine.begin() as conn:  # as if written before revision 0003
             search.clear_index(conn)
@@ -96,10 +112,10 @@ def test_a_ledger_without_an_index_is_brought_up_to_date(tmp_path: Path) -> None
         assert search.sync_index(ledger) == 0
 
 
-def test_the_search_command_rebuilds_and_finds(tmp_path: Path) -> None:
+def test_the_search_command_rebuilds_and_finds(location: str) -> None:
     from zhenxing.cli import app  # registers cli_serve's commands
 
-    db = tmp_path / "cli.db"
+    db = location
     with Ledger(db) as ledger:
         ledger.add_document(*sample_gwr())
     runner = CliRunner()
@@ -133,6 +149,27 @@ def test_bigrams_find_two_character_words_that_a_trigram_index_misses(live_serve
 
 
 # -- the API ------------------------------------------------------------------------------------------
+
+
+class Served(NamedTuple):
+    url: str  # base URL of a real server over the example ledger
+    db: str  # that ledger: an SQLite file path or a PostgreSQL URL
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def served(request: pytest.FixtureRequest) -> Served:
+    """The example ledger served on SQLite (uvicorn in a thread) or PostgreSQL (``zhenxing serve``)."""
+    if request.param == "postgresql":
+        return Served(request.getfixturevalue("pg_live_server"), request.getfixturevalue("pg_example_ledger"))
+    live: LiveServer = request.getfixturevalue("live_server")
+    return Served(live.url, str(live.db))
+
+
+@pytest.fixture
+def client(served: Served) -> Iterator[httpx.Client]:
+    """The API tests below run against both servers (this replaces the conftest's SQLite-only client)."""
+    with httpx.Client(base_url=served.url, timeout=30) as c:
+        yield c
 
 
 @pytest.mark.parametrize("word", ["就业", "粮食"])
@@ -169,8 +206,90 @@ def test_api_search_english_mixed_and_filters(client: httpx.Client) -> None:
         assert "error" in response.json() or "items" in response.json()
 
 
-def test_the_index_holds_every_sentence(live_server: LiveServer) -> None:
-    with Ledger(live_server.db) as ledger, ledger.engine.connect() as conn:
+def test_the_index_holds_every_sentence(served: Served) -> None:
+    with Ledger(served.db) as ledger, ledger.engine.connect() as conn:
         documents = conn.execute(text("SELECT count(*) FROM documents")).scalar()
         assert search.index_counts(conn)["documents"] == documents
         assert search.stale_documents(conn) == ([], [])
+
+
+# -- PostgreSQL and SQLite agree ------------------------------------------------------------------------
+
+QUERIES = [
+    {"q": "就业"},
+    {"q": "粮食"},
+    {"q": "粮"},  # one character: a prefix of the bigrams
+    {"q": "城镇新增就业"},
+    {"q": "grain output"},
+    {"q": '"grain output"'},
+    {"q": "employ*"},
+    {"q": "employment"},  # stemmed: finds "employed" too
+    {"q": "地区生产总值 2.1%"},
+    {"q": "GDP", "language": "en", "limit": 200},
+    {"q": "GDP", "language": "zh", "limit": 200},
+    {"q": "增长", "limit": 200},
+    {"q": "增长", "order": "recent", "limit": 7, "offset": 3},
+    {"q": "nothingsuchhere"},
+]
+
+
+def _hits(page: dict[str, Any]) -> list[tuple[str, int, int, str, str, list[list[int]]]]:
+    return [(h["doc_id"], h["start"], h["end"], h["sentence"], h["language"], h["highlights"]) for h in page["items"]]
+
+
+def test_postgresql_and_sqlite_find_the_same_sentences(live_server: LiveServer, pg_live_server: str) -> None:
+    """Same ledger, same queries: the same totals and hits (highlights too); "recent" in the same order.
+
+    Relevance is scored by BM25 on SQLite and ``ts_rank`` on PostgreSQL, so
+    the order of a relevance page may differ; what is found may not.
+    """
+    with httpx.Client(base_url=live_server.url, timeout=30) as lite, httpx.Client(
+        base_url=pg_live_server, timeout=30
+    ) as pg:
+        for params in QUERIES:
+            a = lite.get("/api/search", params=params)
+            b = pg.get("/api/search", params=params)
+            assert a.status_code == b.status_code == 200, (params, a.text, b.text)
+            one, other = a.json(), b.json()
+            assert (one["total"], one["total_capped"], one["order"]) == (
+                other["total"],
+                other["total_capped"],
+                other["order"],
+            ), params
+            if one["order"] == "recent":
+                assert _hits(one) == _hits(other), params
+            else:
+                assert sorted(_hits(one)) == sorted(_hits(other)), params
+        assert lite.get("/api/search", params={"q": "就业"}).json()["total"] >= 1
+
+
+def test_the_rest_api_serves_a_postgresql_ledger(live_server: LiveServer, pg_live_server: str) -> None:
+    """``zhenxing serve --db postgresql+psycopg://...``: facts, search, targets; the same answers as on SQLite."""
+    with httpx.Client(base_url=live_server.url, timeout=30) as lite, httpx.Client(
+        base_url=pg_live_server, timeout=30
+    ) as pg:
+        health = pg.get("/api/health").json()
+        assert health["ok"] and health["documents"] >= 10
+        facts = pg.get("/api/facts", params={"limit": 50}).json()
+        assert len(facts["items"]) == 50
+        found = pg.get("/api/search", params={"q": "就业"}).json()
+        assert found["items"] and all("就业" in h["sentence"] for h in found["items"])
+        targets = pg.get("/api/targets").json()
+        assert targets["items"] and {t["status"] for t in targets["items"]} >= {"met", "missed"}
+        for path, params in (
+            ("/api/facts", {"limit": 200}),
+            ("/api/facts", {"indicator": "gdp", "limit": 200}),
+            ("/api/facts", {"region": "辽宁", "period": "2022", "limit": 200}),
+            ("/api/facts", {"text": "GRAIN", "limit": 200}),
+            ("/api/targets", {}),
+            ("/api/conflicts", {}),
+            ("/api/series", {"limit": 200}),
+        ):
+            a, b = lite.get(path, params=params), pg.get(path, params=params)
+            assert a.status_code == b.status_code == 200, (path, params, b.text)
+            assert a.json() == b.json(), (path, params)
+        docs_a, docs_b = lite.get("/api/documents").json(), pg.get("/api/documents").json()
+        for page in (docs_a, docs_b):
+            for doc in page["items"]:
+                doc.pop("ingested_at")  # when each ledger was built
+        assert docs_a == docs_b

@@ -2,17 +2,20 @@
 
 The schema itself is created and changed only by the alembic migrations in
 ``migrations/versions``; these classes describe it for queries. Column types
-are the portable SQLAlchemy ones (``JSON``, ``Double``, ``DateTime``) so the
-same models run on SQLite and PostgreSQL.
+are the portable SQLAlchemy ones (``JSON``, ``Double``, ``Integer``) plus two
+of ours that make PostgreSQL answer as SQLite does: ``exact_text`` (order and
+case folding by code point) and ``UTCDateTime`` (times read back as UTC).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Double, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # The newest migration. Opening a ledger whose ``alembic_version`` already says
 # this skips importing alembic (it costs ~0.3 s per command); a test checks
@@ -28,6 +31,45 @@ NAMING = {
 }
 
 
+def exact_text(length: int | None = None) -> TypeEngine[str]:
+    """A string column that compares and sorts by code point on every backend: ``COLLATE "C"`` on PostgreSQL.
+
+    SQLite compares text byte by byte (its BINARY collation, which for UTF-8
+    is code-point order, as Python sorts). A PostgreSQL database takes its
+    server's locale instead, where "a" sorts before "B" and "_" or a space
+    is skipped at first, so listings and pages would come in another order
+    than on SQLite. With "C", ``lower()``/``LIKE`` fold ASCII only, as on
+    SQLite, and prefix lookups (``LIKE 'abc%'``) can use the plain b-tree
+    indexes, which a locale collation forbids. The migrations use it too.
+    """
+    plain: TypeEngine[str] = String(length) if length else Text()
+    return plain.with_variant(String(length, collation="C") if length else Text(collation="C"), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A point in time, stored with its zone and read back as naive UTC on every backend.
+
+    SQLite keeps the digits it is given and returns them naive; PostgreSQL's
+    ``timestamptz`` returns them converted to the server's time zone (one in
+    Shanghai would read 22:30+08:00 for 14:30 UTC), so the same ledger would
+    show other times, and ``isoformat()`` another form, by backend. Naive
+    values written are taken as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -37,21 +79,21 @@ class DocumentRow(Base):
 
     __tablename__ = "documents"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(512), index=True)
-    path: Mapped[str | None] = mapped_column(Text)
-    title: Mapped[str | None] = mapped_column(Text)
-    date: Mapped[str | None] = mapped_column(String(32))
-    date_source: Mapped[str | None] = mapped_column(String(32))
-    source: Mapped[str | None] = mapped_column(Text)
-    author: Mapped[str | None] = mapped_column(Text)
-    language: Mapped[str] = mapped_column(String(16))
-    translation_of: Mapped[str | None] = mapped_column(String(512))
-    format: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
+    id: Mapped[str] = mapped_column(exact_text(64), primary_key=True)
+    name: Mapped[str] = mapped_column(exact_text(512), index=True)
+    path: Mapped[str | None] = mapped_column(exact_text())
+    title: Mapped[str | None] = mapped_column(exact_text())
+    date: Mapped[str | None] = mapped_column(exact_text(32))
+    date_source: Mapped[str | None] = mapped_column(exact_text(32))
+    source: Mapped[str | None] = mapped_column(exact_text())
+    author: Mapped[str | None] = mapped_column(exact_text())
+    language: Mapped[str] = mapped_column(exact_text(16))
+    translation_of: Mapped[str | None] = mapped_column(exact_text(512))
+    format: Mapped[str] = mapped_column(exact_text(16))
+    text: Mapped[str] = mapped_column(exact_text())
     meta: Mapped[dict[str, Any]] = mapped_column(JSON)
-    extractor_version: Mapped[str] = mapped_column(String(32), index=True)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    extractor_version: Mapped[str] = mapped_column(exact_text(32), index=True)
+    ingested_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class FactRow(Base):
@@ -59,26 +101,26 @@ class FactRow(Base):
 
     __tablename__ = "facts"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    doc_id: Mapped[str] = mapped_column(String(64), ForeignKey("documents.id", ondelete="CASCADE"))
-    doc: Mapped[str] = mapped_column(String(512))
-    quote: Mapped[str] = mapped_column(Text)
+    id: Mapped[str] = mapped_column(exact_text(64), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(exact_text(64), ForeignKey("documents.id", ondelete="CASCADE"))
+    doc: Mapped[str] = mapped_column(exact_text(512))
+    quote: Mapped[str] = mapped_column(exact_text())
     value: Mapped[float] = mapped_column(Double)
-    unit: Mapped[str | None] = mapped_column(String(32))
-    comparator: Mapped[str] = mapped_column(String(8))
-    indicator: Mapped[str | None] = mapped_column(String(64))
-    label: Mapped[str] = mapped_column(Text)
-    period: Mapped[str | None] = mapped_column(String(32))
-    region: Mapped[str | None] = mapped_column(String(128))
-    kind: Mapped[str] = mapped_column(String(16))
-    change: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(exact_text(32))
+    comparator: Mapped[str] = mapped_column(exact_text(8))
+    indicator: Mapped[str | None] = mapped_column(exact_text(64))
+    label: Mapped[str] = mapped_column(exact_text())
+    period: Mapped[str | None] = mapped_column(exact_text(32))
+    region: Mapped[str | None] = mapped_column(exact_text(128))
+    kind: Mapped[str] = mapped_column(exact_text(16))
+    change: Mapped[str] = mapped_column(exact_text(16))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     sentence_start: Mapped[int] = mapped_column(Integer)
     sentence_end: Mapped[int] = mapped_column(Integer)
-    language: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
-    extractor_version: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(exact_text(16))
+    text: Mapped[str] = mapped_column(exact_text())
+    extractor_version: Mapped[str] = mapped_column(exact_text(32))
 
     __table_args__ = (
         Index("ix_facts_indicator", "indicator"),
@@ -125,16 +167,16 @@ class FactCorrectionRow(Base):
     __tablename__ = "fact_corrections"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    doc_id: Mapped[str] = mapped_column(String(64))
+    doc_id: Mapped[str] = mapped_column(exact_text(64))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    fact_id: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(16))
+    fact_id: Mapped[str] = mapped_column(exact_text(64))
+    action: Mapped[str] = mapped_column(exact_text(16))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)
     rejected: Mapped[bool] = mapped_column(Boolean)
-    actor: Mapped[str] = mapped_column(String(128))
-    reason: Mapped[str] = mapped_column(Text)
-    at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(exact_text(128))
+    reason: Mapped[str] = mapped_column(exact_text())
+    at: Mapped[str] = mapped_column(exact_text(32))
 
     __table_args__ = (
         Index("ix_fact_corrections_span", "doc_id", "start", "end"),
@@ -148,12 +190,12 @@ class TargetAssignmentRow(Base):
     __tablename__ = "target_assignments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    target_key: Mapped[str] = mapped_column(String(255))
-    owner: Mapped[str | None] = mapped_column(Text)
-    due: Mapped[str | None] = mapped_column(String(10))
-    actor: Mapped[str] = mapped_column(String(128))
-    reason: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[str] = mapped_column(String(32))
+    target_key: Mapped[str] = mapped_column(exact_text(255))
+    owner: Mapped[str | None] = mapped_column(exact_text())
+    due: Mapped[str | None] = mapped_column(exact_text(10))
+    actor: Mapped[str] = mapped_column(exact_text(128))
+    reason: Mapped[str | None] = mapped_column(exact_text())
+    at: Mapped[str] = mapped_column(exact_text(32))
 
     __table_args__ = (Index("ix_target_assignments_target_key", "target_key"),)
 
@@ -164,11 +206,11 @@ class VerdictOverrideRow(Base):
     __tablename__ = "verdict_overrides"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    target_key: Mapped[str] = mapped_column(String(255))
-    status: Mapped[str | None] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(Text)
-    actor: Mapped[str] = mapped_column(String(128))
-    at: Mapped[str] = mapped_column(String(32))
+    target_key: Mapped[str] = mapped_column(exact_text(255))
+    status: Mapped[str | None] = mapped_column(exact_text(16))
+    reason: Mapped[str] = mapped_column(exact_text())
+    actor: Mapped[str] = mapped_column(exact_text(128))
+    at: Mapped[str] = mapped_column(exact_text(32))
 
     __table_args__ = (Index("ix_verdict_overrides_target_key", "target_key"),)
 
@@ -179,14 +221,14 @@ class AuditRow(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[str] = mapped_column(String(32))
-    actor: Mapped[str] = mapped_column(String(128))
-    action: Mapped[str] = mapped_column(String(32))
-    entity_type: Mapped[str] = mapped_column(String(16))
-    entity_id: Mapped[str] = mapped_column(String(255))
+    at: Mapped[str] = mapped_column(exact_text(32))
+    actor: Mapped[str] = mapped_column(exact_text(128))
+    action: Mapped[str] = mapped_column(exact_text(32))
+    entity_type: Mapped[str] = mapped_column(exact_text(16))
+    entity_id: Mapped[str] = mapped_column(exact_text(255))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(exact_text())
 
     __table_args__ = (
         Index("ix_audit_log_entity_id", "entity_id"),
@@ -212,12 +254,12 @@ class ApiTokenRow(Base):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(128))
-    salt: Mapped[str] = mapped_column(String(64))
-    digest: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[str] = mapped_column(String(32))
-    revoked_at: Mapped[str | None] = mapped_column(String(32))
+    public_id: Mapped[str] = mapped_column(exact_text(32), unique=True)
+    name: Mapped[str] = mapped_column(exact_text(128))
+    salt: Mapped[str] = mapped_column(exact_text(64))
+    digest: Mapped[str] = mapped_column(exact_text(128))
+    created_at: Mapped[str] = mapped_column(exact_text(32))
+    revoked_at: Mapped[str | None] = mapped_column(exact_text(32))
 
 
 class WebSessionRow(Base):
@@ -226,10 +268,10 @@ class WebSessionRow(Base):
     __tablename__ = "web_sessions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    digest: Mapped[str] = mapped_column(String(128), unique=True)
+    digest: Mapped[str] = mapped_column(exact_text(128), unique=True)
     token_id: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[str] = mapped_column(String(32))
-    expires_at: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[str] = mapped_column(exact_text(32))
+    expires_at: Mapped[str] = mapped_column(exact_text(32))
 
     __table_args__ = (Index("ix_web_sessions_token_id", "token_id"),)
 
@@ -240,11 +282,11 @@ class SearchSentenceRow(Base):
     __tablename__ = "search_sentences"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    doc_id: Mapped[str] = mapped_column(String(64))
+    doc_id: Mapped[str] = mapped_column(exact_text(64))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    sentence: Mapped[str] = mapped_column(Text)
-    tokens: Mapped[str] = mapped_column(Text)
+    sentence: Mapped[str] = mapped_column(exact_text())
+    tokens: Mapped[str] = mapped_column(exact_text())
 
     __table_args__ = (Index("ix_search_sentences_doc_id", "doc_id"),)
 
@@ -255,19 +297,34 @@ class SearchDocumentRow(Base):
     __tablename__ = "search_documents"
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    doc_id: Mapped[str] = mapped_column(String(64), unique=True)
-    version: Mapped[str] = mapped_column(String(16))
+    doc_id: Mapped[str] = mapped_column(exact_text(64), unique=True)
+    version: Mapped[str] = mapped_column(exact_text(16))
 
     # Never reuse a number (SQLite would hand out the deleted maximum again):
     # the serving layer reads max(seq) as the ledger's generation.
     __table_args__ = {"sqlite_autoincrement": True}
 
 
-def is_backend_table(name: str) -> bool:
-    """The FTS5 table and its shadow tables: built by migration 0003 on SQLite, not described by models.
+# Migration 0003's expression index on PostgreSQL (GIN over ``to_tsvector('simple', tokens)``).
+SEARCH_TSV_INDEX = "ix_search_sentences_tsv"
 
-    Schema comparisons (alembic autogenerate, the models-match-migrations
-    test) skip them: ``include_name=lambda name, type_, parent: not (type_ ==
-    "table" and is_backend_table(name))``.
-    """
+
+def is_backend_table(name: str) -> bool:
+    """The FTS5 table and its shadow tables: built by migration 0003 on SQLite, not described by models."""
     return name == SEARCH_FTS_TABLE or name.startswith(SEARCH_FTS_TABLE + "_")
+
+
+def compared(name: str | None, type_: str, parent_names: Any = None) -> bool:
+    """alembic's ``include_name``: whether a schema comparison looks at this object.
+
+    The backend-specific search structures of migration 0003 (the FTS5 tables
+    on SQLite, the GIN index on PostgreSQL) are made by raw SQL per dialect,
+    so the models do not describe them and autogenerate must neither propose
+    dropping them nor count them as differences (the models-match-migrations
+    test).
+    """
+    if type_ == "table":
+        return not is_backend_table(name or "")
+    if type_ == "index":
+        return name != SEARCH_TSV_INDEX
+    return True

@@ -16,10 +16,14 @@ alphabetic words are lower-cased and Snowball-stemmed (so "employment" finds
 
 The tokens are made here, in Python, and stored as plain space-separated text
 (``search_sentences.tokens``), so the backend only has to split at spaces:
-FTS5 with ``unicode61`` on SQLite, ``to_tsvector('simple', ...)`` on
-PostgreSQL (written, not yet tested against a server), ``LIKE`` elsewhere.
-Highlight spans are computed from the same tokens, so they mark exactly what
-matched.
+FTS5 with ``unicode61`` on SQLite, ``to_tsvector('simple', ...)`` with a GIN
+index on PostgreSQL (the ``simple`` configuration neither stems nor drops
+stop words, so it keeps the tokens as they are; tested against a real server
+alongside SQLite: the same queries find the same sentences), ``LIKE``
+elsewhere. Highlight spans are computed from the same tokens, so they mark
+exactly what matched. Only the relevance score differs by backend (FTS5's
+BM25, PostgreSQL's ``ts_rank``); ties, and the "recent" order, go by the
+sentence's index order on both.
 
 The index is kept in step with the ledger by ``Ledger._write`` and
 ``Ledger.clear`` (one call each, in the same transaction as the document) and
@@ -454,10 +458,14 @@ def fts5_query(terms: Iterable[Term]) -> str:
 
 
 def tsquery(terms: Iterable[Term]) -> str:
-    """The PostgreSQL ``to_tsquery('simple', ...)`` expression: phrases with ``<->``, prefixes with ``:*``."""
+    """The PostgreSQL ``to_tsquery('simple', ...)`` expression: phrases with ``<->``, prefixes with ``:*``.
+
+    Tokens are letters and digits only, so quoting each cannot be broken out
+    of; quotes and backslashes are escaped all the same.
+    """
     parts = []
     for t in terms:
-        words = [f"'{tok}'" for tok in t.tokens]
+        words = ["'" + tok.replace("\\", "\\\\").replace("'", "''") + "'" for tok in t.tokens]
         if t.prefix:
             words[-1] += ":*"
         parts.append("(" + " <-> ".join(words) + ")")
@@ -494,8 +502,8 @@ def search(
     first), or "auto": relevance up to ``COUNT_CAP`` matches, recent beyond,
     where ranking every match of a common word would cost more than the rest
     of the request and say little (every sentence contains the word).
-    Totals are counted up to ``COUNT_CAP``. Other backends than SQLite order
-    by relevance (PostgreSQL) or document order.
+    Totals are counted up to ``COUNT_CAP``. PostgreSQL orders the same way,
+    ranked by ``ts_rank`` instead of BM25; other backends by index order.
     """
     if order not in ("auto", "relevance", "recent"):
         raise SearchError(f"order {order!r}: one of auto, relevance, recent")
@@ -534,16 +542,29 @@ def search(
             params,
         ).all()
     elif dialect == "postgresql":
-        params["q"] = tsquery(terms)
+        # The GIN index of migration 0003 is on exactly this expression; the language is a
+        # marker token there too, so a filter is one more term the index answers.
+        params["q"] = tsquery(terms) + (f" & '{language_token(language)}'" if language else "")
         match = "to_tsvector('simple', s.tokens) @@ to_tsquery('simple', :q)"
-        base = "FROM search_sentences s JOIN documents d ON d.id = s.doc_id WHERE " + match + where
-        rank = "ts_rank(to_tsvector('simple', s.tokens), to_tsquery('simple', :q))"
-        rows = conn.execute(
-            text(f"SELECT {_COLUMNS} {base} ORDER BY {rank} DESC, s.id LIMIT :limit OFFSET :offset"), params
-        ).all()
+        where, _ = _filters(doc_id, None)
         counted = conn.execute(
-            text(f"SELECT count(*) FROM (SELECT s.id {base} LIMIT :cap) AS c"), params
+            text(f"SELECT count(*) FROM (SELECT s.id FROM search_sentences s WHERE {match}{where} LIMIT :cap) c"),
+            params,
         ).scalar()
+        if order == "relevance" or (order == "auto" and (counted or 0) <= COUNT_CAP):
+            rank = "ts_rank(to_tsvector('simple', s.tokens), to_tsquery('simple', :q))"
+            ranking, used = f"{rank} DESC, s.id", "relevance"
+        else:  # as on SQLite: ranking every one of many matches costs more than it tells
+            ranking, used = "s.id DESC", "recent"
+        rows = conn.execute(
+            text(
+                f"SELECT {_COLUMNS} FROM (SELECT s.id FROM search_sentences s WHERE {match}{where} "
+                f"ORDER BY {ranking} LIMIT :limit OFFSET :offset) m "
+                "JOIN search_sentences s ON s.id = m.id JOIN documents d ON d.id = s.doc_id "
+                f"ORDER BY {ranking}"
+            ),
+            params,
+        ).all()
     else:  # any other backend: a scan, correct but slow
         likes = []
         for i, t in enumerate(terms):

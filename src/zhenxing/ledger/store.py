@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import string
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
@@ -27,7 +28,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, or_, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -55,6 +68,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 Status = Literal["added", "unchanged", "reprocessed"]
 
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _FACT_FIELDS = tuple(f.name for f in fields(Fact))
 _DOC_FIELDS = tuple(f.name for f in fields(Document))
 _DOC_INFO_COLUMNS = tuple(
@@ -133,6 +147,14 @@ def display_url(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def ascii_lower(value: str) -> str:
+    """Lower-case A-Z only: what SQL's ``lower()`` and ``LIKE`` fold on both backends (SQLite's
+    built-ins; PostgreSQL under the ledger's ``COLLATE "C"``), so a filter checked in Python on
+    a corrected fact agrees with the same filter in SQL.
+    """
+    return value.translate(_ASCII_LOWER)
+
+
 def _jsonable(value: Any) -> Any:
     """``meta`` comes from YAML front matter, whose dates are ``datetime.date``: store them as text."""
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
@@ -169,6 +191,22 @@ def _make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
+
+
+_LOCK_SPACE = 0x7A78  # "zx": the first key of every advisory lock the ledger takes
+
+
+def _lock(conn: Connection, key: str) -> None:
+    """On PostgreSQL, hold an advisory lock on ``key`` until the transaction ends; elsewhere nothing.
+
+    Why: two processes writing the same document to a shared server (two
+    uploads, two ``ingest`` runs) would both find it absent and the second
+    insert would fail; serialised, the second finds it stored ("unchanged").
+    The same for two first opens migrating an empty database. SQLite locks
+    the whole file for a write, so it needs none of this.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))"), {"space": _LOCK_SPACE, "key": key})
 
 
 def _fact_row(fact: Fact) -> dict[str, Any]:
@@ -258,6 +296,9 @@ class Ledger(ClosedLoopMixin):
         config.set_main_option("path_separator", "os")
         try:
             with self.engine.begin() as conn:
+                _lock(conn, "schema")  # another process may be migrating the same server database
+                if self._revision(conn) == SCHEMA_REVISION:
+                    return
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
         except CommandError as exc:
@@ -314,6 +355,7 @@ class Ledger(ClosedLoopMixin):
         values["ingested_at"] = datetime.now(UTC)
 
         with self._sessions.begin() as session:
+            _lock(session.connection(), doc.id)
             existing = session.get(DocumentRow, doc.id)
             if existing is None:
                 session.add(DocumentRow(**values))
@@ -383,6 +425,7 @@ class Ledger(ClosedLoopMixin):
         """A document with its text, by id, file name, id prefix, name without extension or name prefix.
 
         The first of these that matches anything decides; more than one match is ambiguous.
+        Name prefixes ignore the case of A-Z (as SQLite's ``LIKE`` always did; the same on PostgreSQL).
         """
         with self._read() as session:
             row = session.get(DocumentRow, self._document_id(session, key))
@@ -416,8 +459,8 @@ class Ledger(ClosedLoopMixin):
             DocumentRow.id == key,
             DocumentRow.name == key,
             DocumentRow.id.startswith(key.lower(), autoescape=True),
-            DocumentRow.name.startswith(key + ".", autoescape=True),
-            DocumentRow.name.startswith(key, autoescape=True),
+            DocumentRow.name.istartswith(key + ".", autoescape=True),
+            DocumentRow.name.istartswith(key, autoescape=True),
         ):
             ids = session.scalars(select(DocumentRow.id).where(condition).limit(6)).all()
             if len(ids) == 1:
@@ -485,8 +528,9 @@ class Ledger(ClosedLoopMixin):
         ``region`` is normalised with ``zhenxing.extract.regions.canonical_region``
         when that module is present ("辽宁" finds "Liaoning"); ``period="2022"``
         also finds "2022-Q1" and "2022-01/2022-11"; ``doc`` is a prefix of the
-        document id or of its file name; ``text`` is a case-insensitive
-        substring of the quote or the label.
+        document id or of its file name; ``text`` is a substring of the quote
+        or the label. Names, regions and texts match whatever the case of A-Z
+        (other letters as written), the same on every backend.
 
         Corrections apply: filters see the corrected values and corrected facts
         come as ``ReviewedFact`` (the extracted values in ``.extracted``).
@@ -495,14 +539,14 @@ class Ledger(ClosedLoopMixin):
         """
         region_names: set[str] = set()
         if region:
-            region_names = {n.lower() for n in (region.strip(), _canonical_region(region.strip())) if n}
+            region_names = {ascii_lower(n) for n in (region.strip(), _canonical_region(region.strip())) if n}
         p = period.strip() if period else ""
         doc_filter = None
         if doc:
             d = doc.strip()
             doc_filter = or_(
                 FactRow.doc_id.startswith(d.lower(), autoescape=True),
-                FactRow.doc.startswith(d, autoescape=True),
+                FactRow.doc.istartswith(d, autoescape=True),
             )
         query = select(FactRow)
         if indicator:
@@ -528,15 +572,15 @@ class Ledger(ClosedLoopMixin):
             """The filters above, on a corrected fact (the SQL saw its extracted values)."""
             if indicator and fact.indicator != indicator.strip():
                 return False
-            if region_names and (fact.region or "").lower() not in region_names:
+            if region_names and ascii_lower(fact.region or "") not in region_names:
                 return False
             if p and not (fact.period == p or (fact.period or "").startswith(p + "-")):
                 return False
             if kind and fact.kind != kind.strip():
                 return False
             if text:
-                needle = text.lower()
-                if needle not in fact.quote.lower() and needle not in fact.label.lower():
+                needle = ascii_lower(text)
+                if needle not in ascii_lower(fact.quote) and needle not in ascii_lower(fact.label):
                     return False
             return not (is_rejected(fact) and not include_rejected)
 

@@ -14,7 +14,7 @@ import os
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from zhenxing.ledger.models import Base, is_backend_table
+from zhenxing.ledger.models import Base, compared
 from zhenxing.ledger.store import database_url
 
 config = context.config
@@ -33,9 +33,9 @@ def _configure(connection: Connection) -> None:
         # and is a no-op elsewhere, so later revisions stay portable.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        # The full-text index (FTS5 virtual and shadow tables) is made by raw SQL, not the models:
-        # autogenerate must not propose dropping it.
-        include_name=lambda name, type_, parents: not (type_ == "table" and is_backend_table(name or "")),
+        # The full-text index (FTS5 tables on SQLite, a GIN index on PostgreSQL) is made by raw SQL,
+        # not the models: autogenerate must not propose dropping it.
+        include_name=compared,
     )
     with context.begin_transaction():
         context.run_migrations()

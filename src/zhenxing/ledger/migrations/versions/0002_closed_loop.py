@@ -17,6 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from zhenxing.ledger.models import exact_text
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -27,16 +29,16 @@ def upgrade() -> None:
     op.create_table(
         "fact_corrections",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("doc_id", sa.String(64), nullable=False),
+        sa.Column("doc_id", exact_text(64), nullable=False),
         sa.Column("start", sa.Integer(), nullable=False),
         sa.Column("end", sa.Integer(), nullable=False),
-        sa.Column("fact_id", sa.String(64), nullable=False),
-        sa.Column("action", sa.String(16), nullable=False),
+        sa.Column("fact_id", exact_text(64), nullable=False),
+        sa.Column("action", exact_text(16), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("rejected", sa.Boolean(), nullable=False),
-        sa.Column("actor", sa.String(128), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("at", sa.String(32), nullable=False),
+        sa.Column("actor", exact_text(128), nullable=False),
+        sa.Column("reason", exact_text(), nullable=False),
+        sa.Column("at", exact_text(32), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_fact_corrections"),
     )
     op.create_index("ix_fact_corrections_span", "fact_corrections", ["doc_id", "start", "end"])
@@ -45,12 +47,12 @@ def upgrade() -> None:
     op.create_table(
         "target_assignments",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("target_key", sa.String(255), nullable=False),
-        sa.Column("owner", sa.Text(), nullable=True),
-        sa.Column("due", sa.String(10), nullable=True),
-        sa.Column("actor", sa.String(128), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("at", sa.String(32), nullable=False),
+        sa.Column("target_key", exact_text(255), nullable=False),
+        sa.Column("owner", exact_text(), nullable=True),
+        sa.Column("due", exact_text(10), nullable=True),
+        sa.Column("actor", exact_text(128), nullable=False),
+        sa.Column("reason", exact_text(), nullable=True),
+        sa.Column("at", exact_text(32), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_target_assignments"),
     )
     op.create_index("ix_target_assignments_target_key", "target_assignments", ["target_key"])
@@ -58,11 +60,11 @@ def upgrade() -> None:
     op.create_table(
         "verdict_overrides",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("target_key", sa.String(255), nullable=False),
-        sa.Column("status", sa.String(16), nullable=True),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("actor", sa.String(128), nullable=False),
-        sa.Column("at", sa.String(32), nullable=False),
+        sa.Column("target_key", exact_text(255), nullable=False),
+        sa.Column("status", exact_text(16), nullable=True),
+        sa.Column("reason", exact_text(), nullable=False),
+        sa.Column("actor", exact_text(128), nullable=False),
+        sa.Column("at", exact_text(32), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_verdict_overrides"),
     )
     op.create_index("ix_verdict_overrides_target_key", "verdict_overrides", ["target_key"])
@@ -70,14 +72,14 @@ def upgrade() -> None:
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", sa.String(32), nullable=False),
-        sa.Column("actor", sa.String(128), nullable=False),
-        sa.Column("action", sa.String(32), nullable=False),
-        sa.Column("entity_type", sa.String(16), nullable=False),
-        sa.Column("entity_id", sa.String(255), nullable=False),
+        sa.Column("at", exact_text(32), nullable=False),
+        sa.Column("actor", exact_text(128), nullable=False),
+        sa.Column("action", exact_text(32), nullable=False),
+        sa.Column("entity_type", exact_text(16), nullable=False),
+        sa.Column("entity_id", exact_text(255), nullable=False),
         sa.Column("before", sa.JSON(), nullable=True),
         sa.Column("after", sa.JSON(), nullable=True),
-        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("reason", exact_text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_audit_log"),
     )
     op.create_index("ix_audit_log_entity_id", "audit_log", ["entity_id"])

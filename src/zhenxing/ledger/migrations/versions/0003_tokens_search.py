@@ -24,6 +24,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from zhenxing.ledger.models import exact_text
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -34,22 +36,22 @@ def upgrade() -> None:
     op.create_table(
         "api_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("public_id", sa.String(32), nullable=False),
-        sa.Column("name", sa.String(128), nullable=False),
-        sa.Column("salt", sa.String(64), nullable=False),
-        sa.Column("digest", sa.String(128), nullable=False),
-        sa.Column("created_at", sa.String(32), nullable=False),
-        sa.Column("revoked_at", sa.String(32), nullable=True),
+        sa.Column("public_id", exact_text(32), nullable=False),
+        sa.Column("name", exact_text(128), nullable=False),
+        sa.Column("salt", exact_text(64), nullable=False),
+        sa.Column("digest", exact_text(128), nullable=False),
+        sa.Column("created_at", exact_text(32), nullable=False),
+        sa.Column("revoked_at", exact_text(32), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
         sa.UniqueConstraint("public_id", name="uq_api_tokens_public_id"),
     )
     op.create_table(
         "web_sessions",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("digest", sa.String(128), nullable=False),
+        sa.Column("digest", exact_text(128), nullable=False),
         sa.Column("token_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.String(32), nullable=False),
-        sa.Column("expires_at", sa.String(32), nullable=False),
+        sa.Column("created_at", exact_text(32), nullable=False),
+        sa.Column("expires_at", exact_text(32), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_web_sessions"),
         sa.UniqueConstraint("digest", name="uq_web_sessions_digest"),
     )
@@ -58,19 +60,19 @@ def upgrade() -> None:
     op.create_table(
         "search_sentences",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("doc_id", sa.String(64), nullable=False),
+        sa.Column("doc_id", exact_text(64), nullable=False),
         sa.Column("start", sa.Integer(), nullable=False),
         sa.Column("end", sa.Integer(), nullable=False),
-        sa.Column("sentence", sa.Text(), nullable=False),
-        sa.Column("tokens", sa.Text(), nullable=False),
+        sa.Column("sentence", exact_text(), nullable=False),
+        sa.Column("tokens", exact_text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_search_sentences"),
     )
     op.create_index("ix_search_sentences_doc_id", "search_sentences", ["doc_id"])
     op.create_table(
         "search_documents",
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("doc_id", sa.String(64), nullable=False),
-        sa.Column("version", sa.String(16), nullable=False),
+        sa.Column("doc_id", exact_text(64), nullable=False),
+        sa.Column("version", exact_text(16), nullable=False),
         sa.PrimaryKeyConstraint("seq", name="pk_search_documents"),
         sa.UniqueConstraint("doc_id", name="uq_search_documents_doc_id"),
         sqlite_autoincrement=True,
