@@ -100,6 +100,7 @@ def _disagreements(series: Series) -> list[Conflict]:
         involved: list[Observation] = []
         seen: set[int] = set()
         documents = [_documents(o) for o in group]
+        steps = [_step(o) for o in group]
         for i, a in enumerate(group):
             for j in range(i + 1, len(group)):
                 b = group[j]
@@ -108,7 +109,7 @@ def _disagreements(series: Series) -> list[Conflict]:
                 b_value = convert(b.value, b.unit, a.unit)
                 assert b_value is not None
                 ratio = abs(b_value / b.value) if b.value else 1.0
-                if agree(a.value, _step(a), b_value, _step(b) * ratio):
+                if agree(a.value, steps[i], b_value, steps[j] * ratio):
                     continue
                 for o in (a, b):
                     if id(o) not in seen:
