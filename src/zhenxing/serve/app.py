@@ -375,8 +375,8 @@ def create_app(
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.add_middleware(SecurityHeadersMiddleware)
 
+    app.include_router(api.router)  # first: the reads are most of the traffic, and routes are tried in order
     app.include_router(api_upload.router)
-    app.include_router(api.router)
     app.include_router(auth.router)
     pages = _pages_router()
     routes: set[tuple[str | None, str]] = set()
