@@ -17,11 +17,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from zhenxing.extract import cues
+from zhenxing.extract.fastre import release
 from zhenxing.extract.indicators import (
+    STOP_WORDS,
+    Indicator,
     IndicatorMention,
     content_words,
     find_indicators,
-    loose_indicator,
+    loose_indicator_in,
+    name_stems,
+    stem,
     taxonomy,
 )
 from zhenxing.extract.periods import find_periods
@@ -31,9 +36,17 @@ from zhenxing.model import Document, Fact, Quantity
 from zhenxing.text.sentences import split_sentences
 
 _COORDINATED = re.compile(r"^\s*(?:%|％)?\s*(?:and|or|、|和|与|及|以及)\s*$", re.IGNORECASE)
+# A clause ends at a punctuation mark (not a thousands comma) or at " while " / " and the ".
+# Written as one character class and a check of the character it took, so that re skips in
+# C to the next candidate (``[…]|,(?!…)|\s+…`` has no such start and was tried everywhere).
 _CLAUSE_BREAK = re.compile(
-    r"[，；;：:、！？!?]|,(?!\d{3})|\s+(?:while|whereas|and\s+(?=the\b|its\b|our\b|we\b))\s+"
+    r"[\s，；;：:、！？!?,](?:(?<=\s)\s*(?:while|whereas|and\s+(?=the\b|its\b|our\b|we\b))\s+"
+    r"|(?<=[，；;：:、！？!?])|(?<=,)(?!\d{3}))"
 )
+# The same without the word branch, for a sentence without "while" or "whereas": that
+# branch cannot match there (its "and" alternative never matches at all: the lookahead
+# wants a letter where the final \s+ wants white space). Spaces are then no candidates.
+_CLAUSE_PUNCTUATION = re.compile(r"[，；;：:、！？!?,](?:(?<=[，；;：:、！？!?])|(?<=,)(?!\d{3}))")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[.。!！?？;；:：,，]\s*$")
 _COUNT_UNITS = {None, "items", "people", "households", "enterprises"}
@@ -59,6 +72,33 @@ _ZH_PEOPLE = re.compile(
 _ZH_ENTERPRISE = re.compile(r"企|公司|厂商|市场主体|商户|经营主体")
 _ZH_HOUSE = re.compile(r"危房|住房|房屋|农房|棚户|住宅|厕所")
 _ZH_HOUSEHOLD = re.compile(r"居民|家庭|农户|群众|住户|人家")
+
+
+# Patterns of the helpers below, compiled once: ``re.match(string, …)`` looks its
+# pattern up in re's cache on every call, which the per-figure helpers paid thousands
+# of times per document.
+_STOP_INSIDE = re.compile(r"[.。!?！？]\s")
+_LATIN = re.compile(r"[A-Za-z]")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_CAPITAL = re.compile(r"^[A-Z]")
+_SPACE_CAPITAL = re.compile(r"^\s+[A-Z]")
+_THE_BEFORE = re.compile(r"\bthe\s+$")
+_THE_SEQUENCE_BEFORE = re.compile(r"\bthe\s+(?:following|first|last|past|next)\s*$")
+_MAJOR_AFTER = re.compile(r"^\s*major\b|^-point\b")
+_PLAN_NAME_AFTER = re.compile(
+    r"^\s*(?:-year\s+)?(?:action|plan|programme|program|campaign|initiative|reform|strategy)\b|^\s*(?:行动|计划|规划|攻坚|专项)"
+)
+_AGO_AFTER = re.compile(r"^\s*(?:ago|前)")
+_ZH_GAP_STOP = re.compile(r"[，,；;。的]")
+_OF_GAP = re.compile(r"^\s*(?:[A-Za-z\-]+\s+)?of\s+(?:the\s+)?", re.IGNORECASE)
+_GROWTH_WORD = re.compile(r"growth|增长|增速", re.IGNORECASE)
+_NARROWED_FALL = re.compile(r"降幅收窄|跌幅收窄")
+_ZH_GROWTH_AFTER = re.compile(r"^\s*(?:的)?(?:增长|增幅|增速)")
+_NARROW = re.compile(r"narrow", re.IGNORECASE)
+_DOWN_EN_START = re.compile(cues._DOWN_EN, re.IGNORECASE)
+_CLASSIFIER_HEAD = re.compile(r"^\s*(?:多|余)?\s*(?:[个项家户座所条台辆套处次批名位人万])?\s*")
+_YEAR_START = re.compile(r"^\d{4}")
+_PERIOD_END = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?")
 
 
 @dataclass(slots=True)
@@ -88,10 +128,12 @@ def extract_text(
     if doublings:
         qs = sorted([*qs, *doublings], key=lambda q: (q.start, q.end))
     if not qs:
+        release(text)
         return []
     q_starts = [q.start for q in qs]
     year = int(date[:4]) if date and date[:4].isdigit() else None
     scan = _Scan(text, date)
+    release(text)  # the lower-cased copies the scanners shared
     ctx = _Context(doc_year=year, doc_date=date, default_region=_default_region(scan.regions))
     facts: list[Fact] = []
     for p_start, p_end in _paragraphs(text):
@@ -105,21 +147,29 @@ def extract_text(
         ctx.paragraph_period = None
         ctx.paragraph_region = None
         if lo == hi:
-            _carry_paragraph_context(ctx, para, *scan.within(p_start, p_end))
+            # No figure to classify. What the paragraph would leave in ``ctx.paragraph_*`` is
+            # never read: the next paragraph with figures resets both before its first sentence.
             continue
         para_lang = _language(para) if language in (None, "mixed") else language
         for s_start, s_end in split_sentences(para):
             a, b = p_start + s_start, p_start + s_end
             s_lo = bisect.bisect_left(q_starts, a, lo, hi)
             s_hi = bisect.bisect_left(q_starts, b, lo, hi)
-            sentence = text[a:b]
-            periods, regions = scan.within(a, b)
             if s_lo < s_hi:
+                sentence = text[a:b]
+                periods, regions = scan.within(a, b)
+                places = _place_mentions(sentence, regions)
                 sentence_qs = [q for q in qs[s_lo:s_hi] if q.end <= b]
                 facts.extend(
-                    _sentence_facts(sentence, a, sentence_qs, periods, regions, ctx, name, doc_id, para_lang)
+                    _sentence_facts(
+                        sentence, a, sentence_qs, periods, regions, places, ctx, name, doc_id, para_lang
+                    )
                 )
-            _carry_paragraph_context(ctx, sentence, periods, regions)
+            else:
+                # Only the context it leaves matters, which needs no offsets into the sentence.
+                periods, regions = scan.within(a, b, shift=False)
+                places = _place_mentions(text, regions, a, b)
+            _carry_paragraph_context(ctx, periods, places)
     return facts
 
 
@@ -136,14 +186,22 @@ class _Scan:
         self._p_starts = [p.start for p in self.periods]
         self._r_starts = [r.start for r in self.regions]
 
-    def within(self, a: int, b: int) -> tuple[list, list]:
-        return _slice(self.periods, self._p_starts, a, b), _slice(self.regions, self._r_starts, a, b)
+    def within(self, a: int, b: int, *, shift: bool = True) -> tuple[list, list]:
+        """The mentions inside ``a:b``, with offsets into the sentence (``shift``) or still into the text."""
+        return (
+            _slice(self.periods, self._p_starts, a, b, shift),
+            _slice(self.regions, self._r_starts, a, b, shift),
+        )
 
 
-def _slice(items: list, starts: list[int], a: int, b: int) -> list:
+def _slice(items: list, starts: list[int], a: int, b: int, shift: bool = True) -> list:
     lo = bisect.bisect_left(starts, a)
     hi = bisect.bisect_left(starts, b)
-    return [m.shifted(a) for m in items[lo:hi] if m.end <= b] if lo < hi else []
+    if lo == hi:
+        return []
+    if shift:
+        return [m.shifted(a) for m in items[lo:hi] if m.end <= b]
+    return [m for m in items[lo:hi] if m.end <= b]
 
 
 _DOUBLING = re.compile(
@@ -181,14 +239,20 @@ def _doublings(text: str) -> list[Quantity]:
 
 
 def _paragraphs(text: str) -> Iterable[tuple[int, int]]:
-    for m in re.finditer(r"[^\n]+", text):
-        s, e = m.span()
+    """The lines of ``text`` without their blank ends, skipping empty ones (``str.find``: no regex pass)."""
+    pos, n = 0, len(text)
+    while pos < n:
+        e = text.find("\n", pos)
+        if e < 0:
+            e = n
+        s, next_pos = pos, e + 1
         while s < e and text[s] in " \t\u3000\xa0":
             s += 1
         while e > s and text[e - 1] in " \t\u3000\xa0\r":
             e -= 1
         if e > s:
             yield s, e
+        pos = next_pos
 
 
 _ENUMERATOR = re.compile(
@@ -199,7 +263,7 @@ _ENUMERATOR = re.compile(
 def _is_heading(para: str) -> bool:
     """A short line without closing punctuation: a title or section heading."""
     body = _ENUMERATOR.sub("", para)
-    return not (len(para) > 120 or _SENTENCE_END.search(para) or re.search(r"[.。!?！？]\s", body))
+    return not (len(para) > 120 or _SENTENCE_END.search(para) or _STOP_INSIDE.search(body))
 
 
 _PLAN_HEADING = re.compile(
@@ -227,8 +291,11 @@ def _update_section(ctx: _Context, heading: str) -> None:
         )
 
 
-def _carry_paragraph_context(ctx: _Context, sentence: str, periods: list, regions: list) -> None:
-    """Remember the last explicit period of the paragraph and the place of the sentence just read."""
+def _carry_paragraph_context(ctx: _Context, periods: list, places: list) -> None:
+    """Remember the last explicit period of the paragraph and the place of the sentence just read.
+
+    ``places``: ``_place_mentions`` of the sentence.
+    """
     periods = [p for p in periods if p.period and not p.relative]
     if periods:
         ctx.paragraph_period = (
@@ -236,7 +303,6 @@ def _carry_paragraph_context(ctx: _Context, sentence: str, periods: list, region
             if periods[-1].granularity in ("month", "day")
             else periods[-1].period
         )
-    places = _place_mentions(sentence, regions)
     ctx.paragraph_region = _most_specific(places).name if places else None
 
 
@@ -246,20 +312,24 @@ _ORG_AFTER = re.compile(
 )
 
 
-def _place_mentions(sentence: str, regions: list) -> list:
-    """Region mentions that name a place, not an organisation ("Benxi Iron & Steel", "Shenyang Blower Works")."""
+def _place_mentions(text: str, regions: list, a: int = 0, b: int | None = None) -> list:
+    """Region mentions that name a place, not an organisation ("Benxi Iron & Steel", "Shenyang Blower Works").
+
+    The sentence is ``text[a:b]`` (all of ``text`` by default); ``regions`` have offsets into ``text``.
+    """
+    if b is None:
+        b = len(text)
     out = []
     for r in regions:
         if r.level == "country":
             continue
-        if _ORG_AFTER.match(sentence[r.end : r.end + 12]) or _ZH_ORG_AFTER.match(
-            sentence[r.end : r.end + 12]
-        ):
+        after = text[r.end : min(r.end + 12, b)]
+        if _ORG_AFTER.match(after) or _ZH_ORG_AFTER.match(after):
             continue
         if (
-            r.start < 3
-            and _DATELINE_AFTER.match(sentence[r.end : r.end + 30])
-            and sentence[r.start : r.end].isupper()
+            r.start - a < 3
+            and _DATELINE_AFTER.match(text[r.end : min(r.end + 30, b)])
+            and text[r.start : r.end].isupper()
         ):
             continue  # "HARBIN -- …": where the story was filed, not what a figure is about
         out.append(r)
@@ -294,7 +364,7 @@ def _default_region(regions: list) -> str | None:
 
 def _language(para: str) -> str:
     cjk = len(_CJK.findall(para[:400]))
-    latin = len(re.findall(r"[A-Za-z]", para[:400]))
+    latin = len(_LATIN.findall(para[:400]))
     if cjk and latin and min(cjk, latin / 4) / max(cjk, latin / 4) > 0.3:
         return "mixed"
     return "zh" if cjk >= latin / 4 else "en"
@@ -303,7 +373,7 @@ def _language(para: str) -> str:
 def _year_of(period: str | None) -> int:
     if not period:
         return 0
-    m = re.findall(r"\d{4}", period)
+    m = _FOUR_DIGITS.findall(period)
     return int(m[-1]) if m else 0
 
 
@@ -312,7 +382,8 @@ def _year_of(period: str | None) -> int:
 
 def _clauses(sentence: str) -> list[tuple[int, int]]:
     spans, last = [], 0
-    for m in _CLAUSE_BREAK.finditer(sentence):
+    words = "while" in sentence or "whereas" in sentence
+    for m in (_CLAUSE_BREAK if words else _CLAUSE_PUNCTUATION).finditer(sentence):
         spans.append((last, m.start()))
         last = m.end()
     spans.append((last, len(sentence)))
@@ -332,6 +403,7 @@ def _sentence_facts(
     qs: list[Quantity],
     periods: list,
     regions: list,
+    places: list,
     ctx: _Context,
     name: str,
     doc_id: str,
@@ -339,8 +411,7 @@ def _sentence_facts(
 ) -> list[Fact]:
     clauses = _clauses(sentence)
     indicators = find_indicators(sentence)
-    places = _place_mentions(sentence, regions)
-    future = bool(cues.FUTURE.search(sentence))
+    future = _Future(sentence)
     respectively = "分别" in sentence or "espectively" in sentence
     out: list[Fact] = []
     previous: tuple[int, int, bool] | None = None  # end, direction and change word of the last figure
@@ -474,22 +545,17 @@ def _not_a_fact(sentence: str, q: Quantity, form: str | None) -> bool:
             return True
         if q.value == 0:
             return True  # "zero tariff", "dynamic zero": slogans
-        if _in_short_quote(sentence, q) or re.match(r"^[A-Z]", q.text) and re.match(r"^\s+[A-Z]", after):
+        if _in_short_quote(sentence, q) or _CAPITAL.match(q.text) and _SPACE_CAPITAL.match(after):
             return True  # "One Rim, One Belt and Two Areas", “两个确立”
-        if re.search(r"\bthe\s+$", before) and not re.search(
-            r"\bthe\s+(?:following|first|last|past|next)\s*$", before
-        ):
+        if _THE_BEFORE.search(before) and not _THE_SEQUENCE_BEFORE.search(before):
             return True  # "the six fronts": a known set named by its size
-        if re.match(r"^\s*major\b|^-point\b", after):
+        if _MAJOR_AFTER.match(after):
             return True
-    if q.unit == "years" and re.match(
-        r"^\s*(?:-year\s+)?(?:action|plan|programme|program|campaign|initiative|reform|strategy)\b|^\s*(?:行动|计划|规划|攻坚|专项)",
-        after,
-    ):
+    if q.unit == "years" and _PLAN_NAME_AFTER.match(after):
         return True  # "three-year action", 国企改革三年行动: the name of a plan
     if q.unit == "years" and (cues.TIMEFRAME_BEFORE.search(before) or cues.TIMEFRAME_AFTER.search(after)):
         return True
-    return bool(q.unit in ("years", "days") and re.match(r"^\s*(?:ago|前)", after))
+    return bool(q.unit in ("years", "days") and _AGO_AFTER.match(after))
 
 
 _ORDINAL_BEFORE = re.compile(r"(?:第|No\.\s*|#|Article\s+|Chapter\s+|Section\s+|Phase\s+)$", re.IGNORECASE)
@@ -511,21 +577,32 @@ def _loose_mention(sentence: str, q: Quantity, clause: tuple[int, int]) -> Indic
     """A reworded taxonomy name in the figure's clause (see ``indicators.loose_indicator``)."""
     start, end = max(clause[0], q.start - 120), min(clause[1], q.end + 120)
     # The figure's own noun phrase first ("the 540 proposals from …"), then both sides.
+    after = content_words(sentence[q.end : end])
     for a, b in ((q.end, end), (start, end)):
-        window = sentence[a : q.start] + " " + sentence[q.end : b] if a < q.start else sentence[a:b]
-        ind = loose_indicator(window)
+        if a == q.end:
+            words = after
+        elif a < q.start:
+            # The words of "before + ' ' + after": the space ends the last word before the figure.
+            words = content_words(sentence[a : q.start]) + after
+        else:
+            words = content_words(sentence[a:b])
+        ind = loose_indicator_in(words)
         if ind is not None:
             return IndicatorMention(a, b, _loose_label(sentence[a:b], ind), ind)
     return None
 
 
-def _loose_label(window: str, ind) -> str:
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _loose_label(window: str, ind: Indicator) -> str:
     """The stretch of the window that holds the name's words, as the text's own label."""
-    wanted = {w for name in ind.en for w in content_words(name)}
+    wanted = name_stems(ind.id)
+    # A run of ASCII letters and digits is one word of ``content_words``: its stem, unless a stop word.
     spans = [
         m.span()
-        for m in re.finditer(r"[A-Za-z0-9]+", window)
-        if content_words(m.group()) and content_words(m.group())[0] in wanted
+        for m in _ASCII_WORD.finditer(window)
+        if (low := m.group().lower()) not in STOP_WORDS and stem(low) in wanted
     ]
     if not spans:
         return window.strip()
@@ -535,11 +612,11 @@ def _loose_label(window: str, ind) -> str:
 def _noun_gap(gap: str, lang: str) -> bool:
     """Whether the words between a figure and a name are only its modifiers ("137 new national-level")."""
     if lang == "zh" or _CJK.search(gap):
-        return len(gap) <= 6 and not re.search(r"[，,；;。的]", gap)
+        return len(gap) <= 6 and not _ZH_GAP_STOP.search(gap)
     if len(gap) > 50 or _DIGIT.search(gap):
         return False
     # "2,200 kilometers of national ... roads", "32,000 sets of affordable rental houses"
-    gap = re.sub(r"^\s*(?:[A-Za-z\-]+\s+)?of\s+(?:the\s+)?", " ", gap, count=1, flags=re.IGNORECASE)
+    gap = _OF_GAP.sub(" ", gap, count=1)
     return not _GAP_STOP.search(gap)
 
 
@@ -663,9 +740,7 @@ def _classify(
         return value * (direction or 1), unit, comparator, "delta" if direction else "level"
     if unit == "%":
         if direction:
-            if cues.PROPORTION_LABEL.search(label_text) and not re.search(
-                r"growth|增长|增速", before, re.IGNORECASE
-            ):
+            if cues.PROPORTION_LABEL.search(label_text) and not _GROWTH_WORD.search(before):
                 return value * direction, "percentage_point", comparator, "delta"
             return value * direction, "%", comparator, "growth"
         return value, "%", comparator, "level"
@@ -680,7 +755,7 @@ _MANY_MAGNITUDE = re.compile(r"[多余][万亿]")
 
 
 def _comparator(before: str, after: str, q: Quantity) -> str:
-    m = cues.CMP_BEFORE_ONE.search(before[-30:])
+    m = cues.comparator_before(before[-30:])
     after_m = cues.CMP_AFTER_ONE.match(after, 0, 8)
     if m:
         op = cues.CMP_OF_GROUP[m.lastgroup or ""]
@@ -709,16 +784,24 @@ def _change(before: str, after: str, lang: str) -> tuple[int, bool]:
             v = verbs[-1]
             if before[max(0, v.start() - 1) : v.end()] == "新增":
                 return 0, False
-            if re.search(r"降幅收窄|跌幅收窄", before):
+            if _NARROWED_FALL.search(before):
                 return 1, True
             return (-1 if cues.DOWN_WORDS.match(v.group()) else 1), True
-        if re.match(r"^\s*(?:的)?(?:增长|增幅|增速)", after):
+        if _ZH_GROWTH_AFTER.match(after):
             return 1, True
         return 0, False
     low = before.lower()
-    if not any(stem in low for stem in _EN_CHANGE_STEMS):
+    if not _EN_CHANGE_STEM.search(low):
         return _change_after(after)  # no change verb before: skip the anchored patterns
     near = before[-40:]
+    if (
+        len(low) == len(before)
+        and "ı" not in low
+        and "ſ" not in low  # ``low`` is ``fold(before)``: read as the IGNORECASE patterns read it
+        and not cues.change_before_possible(low)
+        and not cues.change_before_possible(low[-40:])  # the last word cut by ``near``
+    ):
+        return _change_after(after)  # not the word the patterns end with: none can match
     for pattern, window in (
         (cues.EN_NOUN_OF, near),
         (cues.EN_GROWTH_NOUN_BEFORE, near),
@@ -730,10 +813,10 @@ def _change(before: str, after: str, lang: str) -> tuple[int, bool]:
             if cues.EN_TO_AFTER_VERB.search(before):
                 return 0, False
             verb = m.group("verb")
-            if re.search(r"narrow", verb, re.IGNORECASE):
+            if _NARROW.search(verb):
                 return 1, True
             return (
-                -1 if cues.DOWN_WORDS.match(verb) or re.match(cues._DOWN_EN, verb, re.IGNORECASE) else 1
+                -1 if cues.DOWN_WORDS.match(verb) or _DOWN_EN_START.match(verb) else 1
             ), True
     return _change_after(after)
 
@@ -770,6 +853,7 @@ _EN_CHANGE_STEMS = (
     "contract",
     "narrow",
 )
+_EN_CHANGE_STEM = re.compile("|".join(_EN_CHANGE_STEMS))
 
 
 def _change_after(after: str) -> tuple[int, bool]:
@@ -805,7 +889,7 @@ def _count_unit(
 def _noun_unit(q: Quantity, before: str, after: str, lang: str) -> str | None:
     if lang == "zh" or _CJK.match(after[:1] or "x"):
         # The noun after the classifier ("589 家矿企"), else the label before ("上云企业近9万户").
-        head = re.sub(r"^\s*(?:多|余)?\s*(?:[个项家户座所条台辆套处次批名位人万])?\s*", "", after)[:8]
+        head = _CLASSIFIER_HEAD.sub("", after)[:8]
         tail = before[-10:]
         if q.text.endswith("户") or head.startswith("户"):
             # 户 counts families unless the text counts houses or firms with it (FORMAT.md).
@@ -943,7 +1027,7 @@ def _period_for(
         return chosen.period
     if unit in ("years",):
         return None
-    if cues.NOW.search(sentence[clause[0] : q.start]) and ctx.doc_year:
+    if cues.NOW.found(sentence[clause[0] : q.start]) and ctx.doc_year:
         return str(ctx.doc_year)
     if unit in _DIMENSION_UNITS and not indicator:
         return None
@@ -958,7 +1042,26 @@ _DAY_IN_DATE = re.compile(
 
 
 def _year_part(period: str | None) -> str | None:
-    return period[:4] if period and re.match(r"^\d{4}", period) and "/" not in period else period
+    return period[:4] if period and _YEAR_START.match(period) and "/" not in period else period
+
+
+class _Future:
+    """Whether a sentence speaks of the future (``cues.FUTURE``), looked up the first time it is asked.
+
+    ``_kind`` needs it only for figures whose period is not over (or unknown):
+    most figures of a report, results of past years, never ask.
+    """
+
+    __slots__ = ("_found", "_sentence")
+
+    def __init__(self, sentence: str) -> None:
+        self._sentence = sentence
+        self._found: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._found is None:
+            self._found = cues.FUTURE.found(self._sentence)
+        return self._found
 
 
 def _kind(
@@ -969,7 +1072,7 @@ def _kind(
     unit: str | None,
     change: str,
     period: str | None,
-    future: bool,
+    future: _Future,
     ctx: _Context,
     clause_end: int,
 ) -> str:
@@ -978,7 +1081,9 @@ def _kind(
         return "other"
     programme = bool(indicator) or change != "level"
     clause_after = sentence[q.end : clause_end]
-    clause_achieved = bool(cues.ACHIEVED.search(before[-80:]) or cues.ACHIEVED.search(clause_after[:120]))
+    # One search for both windows: a NUL between them ends a word as the end of a string would,
+    # and no cue word holds one.
+    clause_achieved = cues.ACHIEVED.found(before[-80:] + "\x00" + clause_after[:120])
     if not indicator and change == "level":
         if unit in ("years", "days") or unit in _DIMENSION_UNITS and not clause_achieved:
             return "other"  # ages, durations, sizes
@@ -995,9 +1100,9 @@ def _kind(
         return "other" if not clause_achieved else "result"
     over = _period_over(period, ctx)
     if over is False:
-        if cues.NOW.search(sentence[: q.start]):
+        if cues.NOW.found(sentence[: q.start]):
             return "result" if programme or clause_achieved else "other"
-        if not future and cues.PAST.search(sentence[max(0, q.start - 120) : clause_end]):
+        if not future and cues.PAST.found(sentence[max(0, q.start - 120) : clause_end]):
             # "In the first half of this year, the provinces achieved a GDP of …": reported, not planned.
             return "result" if programme or clause_achieved else "other"
         if programme or future or ctx.section_plan:
@@ -1033,7 +1138,7 @@ def _period_over(period: str | None, ctx: _Context) -> bool | None:
     if not period or not ctx.doc_date:
         return None
     end = period.split("/")[-1]
-    m = re.match(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?", end)
+    m = _PERIOD_END.match(end)
     if not m:
         return None
     year, part = int(m.group(1)), m.group(2)

@@ -42,6 +42,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zhenxing.extract.fastre import by_first_letter, first_chars, first_cjk, lowered
+
 __all__ = [
     "PeriodMention",
     "clause_bounds",
@@ -284,14 +286,17 @@ def _zh_detectors() -> dict[str, tuple[re.Pattern[str], tuple[str, ...]]]:
 
 
 _ZH_BY_CHAR = _zh_detectors()
-# Where an English core may start: the first word or two of every rule, each branch
-# beginning with a plain letter or digit (see _ZH_START). A detector only has to find every
-# place a rule could match; the rules themselves are then tried there, in order.
+# Where an English core may start: the first word or two of every rule, each alternative
+# beginning with a plain letter or digit. A detector only has to find every place a rule
+# could match; the rules themselves are then tried there, in order. The alternatives are
+# grouped by their first character (``by_first_letter``), so that at each word start re
+# rejects all but one group with a single comparison each.
 _EN_NUMBER_WORD = r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
-_MONTH_WORD = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?![a-z])"
-)
+_MONTH_WORDS = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept?", "oct", "nov", "dec",
+]  # fmt: skip
+_MONTH_WORD = rf"(?:{'|'.join(_MONTH_WORDS)})(?![a-z])"
 _EN_HEADS = [
     r"since\s",
     r"between\s",
@@ -299,19 +304,19 @@ _EN_HEADS = [
     r"19[4-9]\d",
     r"20\d\d",
     r"1[1-9]th\s",
-    r"eleventh\s|twelfth\s|thirteenth\s|fourteenth\s|fifteenth\s",
-    r"first\s|1st\s|second\s|third\s|fourth\s|2nd\s|3rd\s|4th\s",
+    *(w + r"\s" for w in ("eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth")),
+    *(w + r"\s" for w in ("first", "1st", "second", "third", "fourth", "2nd", "3rd", "4th")),
     r"q[1-4]",
     r"h[12]\s",
-    _MONTH_WORD,
+    *(month + r"(?![a-z])" for month in _MONTH_WORDS),
     *(d + r"\d?(?:st|nd|rd|th)?\s+" + _MONTH_WORD for d in "0123456789"),
-    r"past\s|last\s|previous\s|recent\s",
-    r"next\s|coming\s|following\s|upcoming\s",
+    *(w + r"\s" for w in ("past", "last", "previous", "recent")),
+    *(w + r"\s" for w in ("next", "coming", "following", "upcoming")),
     r"in\s+(?:recent\s|the\s+past\s|" + _EN_NUMBER_WORD + r")",
     r"over\s+the\s+(?:past\s|years)",
     r"for\s+many\s",
     r"within\s+" + _EN_NUMBER_WORD,
-    r"(?:by|before|until|till)\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d",
+    *(w + r"\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d" for w in ("by", "before", "until", "till")),
     r"as\s+of\s+(?:19|20)\d\d",
     r"at\s+(?:the\s+end\s+of\s+(?:19|20)\d\d|present)",
     r"this\s+year",
@@ -319,15 +324,35 @@ _EN_HEADS = [
     r"full[-\s]year",
     r"year[-\s]end",
     r"now",
-    r"currently|nowadays|presently|so\s+far\s|to\s+date",
+    *(w for w in ("currently", "nowadays", "presently", r"so\s+far\s", r"to\s+date")),
 ]
-_EN_DETECTOR = re.compile("[^a-z0-9](?:" + "|".join(_EN_HEADS) + ")")
+_EN_DETECTOR = re.compile("[^a-z0-9](?:" + by_first_letter(_EN_HEADS) + ")")
 _EN_SINGLE = {r.name: re.compile(f"[^a-z0-9](?P<{r.name}>{r.core})") for r in _EN_RULES}
 _EXTEND = {r.name: r.extend for r in (*_ZH_RULES, *_EN_RULES)}
 _PREFIX = {r.name: re.compile(f"(?:{r.prefix})", re.IGNORECASE) for r in (*_ZH_RULES, *_EN_RULES) if r.prefix}
 _EN_ORDER = [r.name for r in _EN_RULES]
 
+
+def _rules_by_first_char() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """The English rules that can start with each character, in ``_EN_ORDER``; and those that can start anywhere.
+
+    At a detected position only these are tried (a rule that cannot start
+    with the character there cannot match), not all fifteen in turn.
+    """
+    firsts = {r.name: first_chars(r.core) for r in _EN_RULES}
+    anywhere = tuple(n for n in _EN_ORDER if firsts[n] is None)
+    chars = set().union(*(f for f in firsts.values() if f is not None))
+    by_char = {
+        ch: tuple(n for n in _EN_ORDER if firsts[n] is None or ch in firsts[n])  # type: ignore[operator]
+        for ch in chars
+    }
+    return by_char, anywhere
+
+
+_EN_BY_CHAR, _EN_ANYWHERE = _rules_by_first_char()
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_SPACES = re.compile(r"\s+")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][\x20-\x7e‐‑–—’]*")
 _ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
@@ -449,7 +474,7 @@ def _rel_year(word: str | None, doc_year: int | None) -> int | None:
     """今年 / "last" / "the" (year) -> a year, None when unknown or without a document date."""
     if word is None or doc_year is None:
         return None
-    off = _REL_OFFSET.get(re.sub(r"\s+", " ", word.strip().lower()))
+    off = _REL_OFFSET.get(_SPACES.sub(" ", word.strip().lower()))
     return None if off is None else doc_year + off
 
 
@@ -678,7 +703,7 @@ def _read_zh_rel(m: re.Match[str], text: str, s: int, e: int, doc_year: int | No
 
 
 def _read_en_rel(m: re.Match[str], text: str, s: int, e: int, doc_year: int | None) -> _Reading | None:
-    w = re.sub(r"\s+", " ", m.group("erl_w").replace("’", "'"))
+    w = _SPACES.sub(" ", m.group("erl_w").replace("’", "'"))
     if not w.startswith(("this", "the end", "the beginning", "the start")) and (
         _EN_BASE_BEFORE.search(text, max(0, s - 24), s) or _EN_BASE_AFTER.match(text, e)
     ):
@@ -768,11 +793,13 @@ def _scan_zh(text: str, doc_year: int | None) -> list[PeriodMention]:
 
 def _scan_en(text: str, doc_year: int | None) -> list[PeriodMention]:
     out: list[PeriodMention] = []
-    low = text.lower()
-    if len(low) != len(text):  # a character whose lower case is longer: keep offsets exact
-        low = text.translate(_ASCII_LOWER)
-    low = " " + low  # the patterns' leading [^a-z0-9] is the left word boundary
+    # The patterns' leading [^a-z0-9] is the left word boundary: the text gets a space in front.
+    if len(lowered(text)) == len(text):
+        low = lowered(text, spaced=True)
+    else:  # a character whose lower case is longer: keep offsets exact
+        low = " " + text.translate(_ASCII_LOWER)
     search = _EN_DETECTOR.search
+    by_char, anywhere = _EN_BY_CHAR, _EN_ANYWHERE
     sample = text[:2000]
     if len(_CJK.findall(sample)) * 3 > len(sample):
         # Mostly Chinese: every ideograph would pass [^a-z0-9], so scan only the Latin runs.
@@ -787,7 +814,7 @@ def _scan_en(text: str, doc_year: int | None) -> list[PeriodMention]:
                 break
             s = d.start()  # the core's start in ``text`` (``low`` has one character in front)
             pos = s + 1
-            for name in _EN_ORDER:
+            for name in by_char.get(low[s + 1], anywhere):
                 m = _EN_SINGLE[name].match(low, s)
                 if (
                     m is not None
@@ -838,7 +865,8 @@ def find_periods(
         return []
     doc_year = _doc_year(doc_date)
     found: list[PeriodMention] = []
-    if _CJK.search(text):
+    first = first_cjk(text)  # of a wider range than _CJK: none there, none here
+    if first >= 0 and _CJK.search(text, first):
         found += _scan_zh(text, doc_year)
     if _LATIN.search(text):
         en = _scan_en(text, doc_year)

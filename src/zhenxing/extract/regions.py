@@ -34,6 +34,8 @@ from typing import Any
 
 import yaml
 
+from zhenxing.extract.fastre import first_cjk, lowered
+
 __all__ = [
     "LEVELS",
     "LocalReference",
@@ -311,13 +313,11 @@ def _scan_en(text: str, gz: _Gazetteer) -> list[tuple[int, int, _Alias]]:
     pattern = gz.en_re_sparse if sparse else gz.en_re
     if pattern is None:
         return out
-    low = text.lower()
-    if len(low) != len(text):  # a rare character whose lower case is longer: keep offsets exact
-        low = text.translate(_ASCII_LOWER)
-    shift = 0
-    if not sparse:
-        low = " " + low  # the pattern's leading [^a-z0-9] is the left word boundary
-        shift = 1
+    shift = 0 if sparse else 1  # dense: the pattern's leading [^a-z0-9] is the left word boundary
+    if len(lowered(text)) == len(text):
+        low = lowered(text, spaced=not sparse)
+    else:  # a rare character whose lower case is longer: keep offsets exact
+        low = " " * shift + text.translate(_ASCII_LOWER)
     search = pattern.search
     en = gz.en
     pos = 0
@@ -356,7 +356,7 @@ def find_regions(text: str) -> list[RegionMention]:
         return []
     gz = _gazetteer()
     found: list[tuple[int, int, _Alias]] = []
-    if _CJK_CHAR.search(text):
+    if first_cjk(text) >= 0:  # _CJK_CHAR.search(text), shared with the period scan
         found += _scan_zh(text, gz)
     if _ASCII_LETTER.search(text):
         found += _scan_en(text, gz)
