@@ -58,7 +58,7 @@ def forked(example_ledger: Path, tmp_path: Path):  # type: ignore[no-untyped-def
             time.sleep(0.2)
     yield process, base
     if process.poll() is None:
-        process.kill()
+        process.kill()  # its workers go with it (PR_SET_PDEATHSIG): see the test below
         process.wait(timeout=10)
 
 
@@ -90,3 +90,20 @@ def test_a_dead_worker_is_replaced_and_sigterm_stops_all(forked) -> None:  # typ
     for pid in now:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_workers_end_when_the_parent_is_killed(forked) -> None:  # type: ignore[no-untyped-def]
+    process, base = forked
+    pids = _pids(base)
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    alive = set(pids)
+    while alive and time.monotonic() < deadline:
+        for pid in list(alive):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                alive.discard(pid)
+        time.sleep(0.1)
+    assert not alive

@@ -20,7 +20,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 # The newest migration. Opening a ledger whose ``alembic_version`` already says
 # this skips importing alembic (it costs ~0.3 s per command); a test checks
 # that it equals the head of ``migrations/versions``.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 # Explicit constraint names keep migrations reproducible on every backend.
 NAMING = {
@@ -143,6 +143,9 @@ Index(
     FactRow.end,
     FactRow.id,
 )
+
+# Revision 0005: documents in the order they are listed, so a page is read from the index.
+Index("ix_documents_name_id", DocumentRow.name, DocumentRow.id)
 
 # -- the closed loop (revision 0002) ------------------------------------------------
 #

@@ -548,7 +548,8 @@ class Ledger(ClosedLoopMixin):
                 FactRow.doc_id.startswith(d.lower(), autoescape=True),
                 FactRow.doc.istartswith(d, autoescape=True),
             )
-        query = select(FactRow)
+        # Columns in ``Fact``'s field order, not ORM entities: ``Fact(*row)`` is a third of the cost.
+        query = select(*(getattr(FactRow, name) for name in _FACT_FIELDS))
         if indicator:
             query = query.where(FactRow.indicator == indicator.strip())
         if region_names:
@@ -589,13 +590,11 @@ class Ledger(ClosedLoopMixin):
             if not overlay:  # the common case: the database does all the work
                 if limit is not None:
                     query = query.limit(max(limit, 0))
-                return [_fact_from_row(row) for row in session.scalars(query)]
+                return [Fact(*row) for row in session.execute(query)]
             if limit is not None:  # enough rows even if every reviewed fact is among them
                 query = query.limit(max(limit, 0) + len(overlay))
             found = [
-                _fact_from_row(row)
-                for row in session.scalars(query)
-                if (row.doc_id, row.start, row.end) not in overlay
+                Fact(*row) for row in session.execute(query) if (row.doc_id, row.start, row.end) not in overlay
             ]
             for row in reviewed_rows(session, overlay, doc_filter):
                 fact = apply_correction(_fact_from_row(row), overlay[(row.doc_id, row.start, row.end)])
