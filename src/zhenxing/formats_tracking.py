@@ -182,13 +182,7 @@ def verdict_row(v: Verdict) -> dict[str, Any]:
     }
 
 
-def series_record(s: Series, *, points: bool = False) -> dict[str, Any]:
-    """A series; ``points=True`` gives its observations as chart points (``observation_point``).
-
-    A series gathers every statement of an indicator in a place over the
-    years, so with its sentences it grows with the ledger (tens of kilobytes
-    each on a large one); a list of series is for finding and charting them.
-    """
+def series_record(s: Series) -> dict[str, Any]:
     return {
         "key": s.key,
         "indicator": s.indicator,
@@ -196,7 +190,42 @@ def series_record(s: Series, *, points: bool = False) -> dict[str, Any]:
         "region": s.region,
         "change": s.change,
         "unit": s.unit,
-        "observations": [observation_point(o) if points else observation_record(o) for o in s.observations],
+        "observations": [observation_record(o) for o in s.observations],
+    }
+
+
+def series_summary(s: Series) -> dict[str, Any]:
+    """A series as a list of series shows it: what it is, its span, and its latest target and result.
+
+    A series gathers every statement of an indicator in a place over the
+    years, so with its observations it grows with the ledger (hundreds of
+    points, a megabyte a page on a ledger of a million facts); the series'
+    own record (``series_record``, ``/api/series/{key}``) has them all, each
+    with its sentences.
+    """
+    from zhenxing.ledger.series import period_sort_key
+
+    periods = sorted({o.period for o in s.observations if o.period}, key=period_sort_key)
+    latest: dict[str, Observation] = {}
+    for o in s.observations:
+        if o.kind in ("target", "result"):
+            seen = latest.get(o.kind)
+            if seen is None or period_sort_key(o.period) >= period_sort_key(seen.period):
+                latest[o.kind] = o
+    return {
+        "key": s.key,
+        "indicator": s.indicator,
+        "label": s.label,
+        "region": s.region,
+        "change": s.change,
+        "unit": s.unit,
+        "observations": len(s.observations),
+        "targets": sum(1 for o in s.observations if o.kind == "target"),
+        "results": sum(1 for o in s.observations if o.kind == "result"),
+        "first_period": periods[0] if periods else None,
+        "last_period": periods[-1] if periods else None,
+        "latest_target": observation_point(latest["target"]) if "target" in latest else None,
+        "latest_result": observation_point(latest["result"]) if "result" in latest else None,
     }
 
 

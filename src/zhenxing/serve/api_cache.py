@@ -115,16 +115,33 @@ class Memo:
         self._answers[key] = value
 
 
-def _intersect(candidates: list[list[int]], n: int) -> list[int]:
-    """Positions in every list (each ascending); all positions when there is no list."""
+def _intersect(
+    candidates: list[tuple[Any, list[int]]], n: int, sets: dict[Any, frozenset[int]] | None = None
+) -> list[int]:
+    """Positions in every list (each ascending); all positions when there is no list.
+
+    Each candidate is (key, list): the key names the filter value the list
+    belongs to, and ``sets`` keeps the list's set under it (an index never
+    changes once built), since on a large ledger building those sets was most
+    of the cost of a filtered page. At most ``_SETS`` are kept.
+    """
     if not candidates:
         return list(range(n))
-    candidates.sort(key=len)
-    result = candidates[0]
-    for other in candidates[1:]:
-        members = set(other)
+    candidates.sort(key=lambda c: len(c[1]))
+    result = candidates[0][1]
+    for key, other in candidates[1:]:
+        members = sets.get(key) if sets is not None else None
+        if members is None:
+            members = frozenset(other)
+            if sets is not None:
+                if len(sets) >= _SETS:
+                    sets.clear()
+                sets[key] = members
         result = [i for i in result if i in members]
     return result
+
+
+_SETS = 4096
 
 
 # -- the indexes -----------------------------------------------------------------------------
@@ -157,6 +174,7 @@ class VerdictIndex:
         self.sorted_keys = sorted(self.by_key)
         self.sorted_facts = sorted(self.by_fact)
         self._records: dict[tuple[int, bool], bytes] = {}
+        self._sets: dict[Any, frozenset[int]] = {}
         self.memo = Memo()
 
     def select(
@@ -200,21 +218,22 @@ class VerdictIndex:
         area: str | None,
         indicator: str | None,
     ) -> list[int]:
-        lists: list[list[int]] = []
-        names: set[str] = set()
+        lists: list[tuple[Any, list[int]]] = []
         p = period.strip() if period else None
         if p:
-            lists.append(self.by_year.get(_year(p), []))
+            lists.append((("year", _year(p)), self.by_year.get(_year(p), [])))
         if region:
-            names = _region_names(region)
-            lists.append(sorted(i for name in names for i in self.by_region.get(name, [])))
+            names = frozenset(_region_names(region))
+            lists.append(
+                (("region", names), sorted(i for name in names for i in self.by_region.get(name, [])))
+            )
         if status:
-            lists.append(self.by_status.get(status, []))
+            lists.append((("status", status), self.by_status.get(status, [])))
         if area:
-            lists.append(self.by_area.get(area, []))
+            lists.append((("area", area), self.by_area.get(area, [])))
         if indicator:
-            lists.append(self.by_indicator.get(indicator.strip(), []))
-        found = _intersect(lists, len(self.verdicts))
+            lists.append((("indicator", indicator.strip()), self.by_indicator.get(indicator.strip(), [])))
+        found = _intersect(lists, len(self.verdicts), self._sets)
         if p:
             found = [i for i in found if _period_matches(self.verdicts[i].target.period, p)]
         return found
@@ -282,6 +301,7 @@ class SeriesIndex:
                     self.by_head[s.indicator].append(i)
             self.by_region[_norm(s.region)].append(i)
         self._records: dict[tuple[int, bool], bytes] = {}
+        self._sets: dict[Any, frozenset[int]] = {}
         self.memo = Memo()
 
     def select(self, *, indicator: str | None = None, region: str | None = None) -> tuple[int, ...]:
@@ -291,22 +311,26 @@ class SeriesIndex:
     def _select(self, indicator: str | None, region: str | None) -> list[int]:
         from zhenxing.ledger.series import normalize_label
 
-        lists: list[list[int]] = []
+        lists: list[tuple[Any, list[int]]] = []
         if indicator and indicator.strip():
             wanted = indicator.strip()
             heads = {wanted, "~" + normalize_label(wanted)}
-            lists.append(sorted({i for h in heads for i in self.by_head.get(h, [])}))
+            lists.append((("head", wanted), sorted({i for h in heads for i in self.by_head.get(h, [])})))
         if region:
-            lists.append(sorted(i for name in _region_names(region) for i in self.by_region.get(name, [])))
-        return _intersect(lists, len(self.series))
+            names = frozenset(_region_names(region))
+            lists.append(
+                (("region", names), sorted(i for name in names for i in self.by_region.get(name, [])))
+            )
+        return _intersect(lists, len(self.series), self._sets)
 
     def record(self, i: int, full: bool = True) -> bytes:
-        """The JSON of series ``i``; ``full=False``: its observations as chart points, no sentences."""
+        """The JSON of series ``i``; ``full=False``: its summary (``formats_tracking.series_summary``)."""
         found = self._records.get((i, full))
         if found is None:
-            from zhenxing.formats_tracking import series_record
+            from zhenxing.formats_tracking import series_record, series_summary
 
-            found = self._records[(i, full)] = dumps(series_record(self.series[i], points=not full))
+            record = series_record(self.series[i]) if full else series_summary(self.series[i])
+            found = self._records[(i, full)] = dumps(record)
         return found
 
 
@@ -324,6 +348,7 @@ class ConflictIndex:
             self.by_region[_norm(o.region if o else None)].append(i)
             self.by_year[_year(c.period)].append(i)
         self._records: dict[tuple[int, bool], bytes] = {}
+        self._sets: dict[Any, frozenset[int]] = {}
         self.memo = Memo()
 
     def select(
@@ -333,15 +358,18 @@ class ConflictIndex:
         return self.memo.get(key, lambda: tuple(self._select(indicator, region, period)))
 
     def _select(self, indicator: str | None, region: str | None, period: str | None) -> list[int]:
-        lists: list[list[int]] = []
+        lists: list[tuple[Any, list[int]]] = []
         p = period.strip() if period else None
         if indicator and indicator.strip():
-            lists.append(self.by_indicator.get(indicator.strip(), []))
+            lists.append((("indicator", indicator.strip()), self.by_indicator.get(indicator.strip(), [])))
         if region:
-            lists.append(sorted(i for name in _region_names(region) for i in self.by_region.get(name, [])))
+            names = frozenset(_region_names(region))
+            lists.append(
+                (("region", names), sorted(i for name in names for i in self.by_region.get(name, [])))
+            )
         if p:
-            lists.append(self.by_year.get(_year(p), []))
-        found = _intersect(lists, len(self.conflicts))
+            lists.append((("year", _year(p)), self.by_year.get(_year(p), [])))
+        found = _intersect(lists, len(self.conflicts), self._sets)
         if p:
             found = [i for i in found if _period_matches(self.conflicts[i].period, p)]
         return found

@@ -160,7 +160,7 @@ class SeriesOut(Open):
 
 
 class PointOut(Open):
-    """An observation as a chart point: the series list's summary form (the series' own endpoint has the sentences)."""
+    """An observation as a chart point: value, period and where its first source is, no sentences."""
 
     key: str
     kind: str
@@ -175,13 +175,21 @@ class PointOut(Open):
 
 
 class SeriesSummaryOut(Open):
+    """A series in a list page: /api/series/{key} gives its observations with their sentences."""
+
     key: str
     indicator: str | None
     label: str
     region: str | None
     change: str
     unit: str | None
-    observations: list[PointOut]
+    observations: int = Field(description="How many observations (targets, results) it has.")
+    targets: int
+    results: int
+    first_period: str | None
+    last_period: str | None
+    latest_target: PointOut | None
+    latest_result: PointOut | None
 
 
 class SeriesPage(PageMeta):
