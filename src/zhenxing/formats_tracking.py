@@ -122,7 +122,13 @@ def observation_record(o: Observation, *, quotes: bool = True) -> dict[str, Any]
 
 
 def verdict_record(v: Verdict, *, quotes: bool = True) -> dict[str, Any]:
-    """A verdict; ``quotes=False`` keeps each observation's first sentence only (see ``observation_record``)."""
+    """A verdict; ``quotes=False`` (the API's list pages) is its summary.
+
+    The summary keeps each observation's first sentence only (see
+    ``observation_record``) and, of the results, the one the verdict rests on
+    (they come best first), with ``result_count`` saying how many there are:
+    on a large ledger a target can have dozens.
+    """
     t = v.target
     return {
         "key": t.key,
@@ -135,7 +141,8 @@ def verdict_record(v: Verdict, *, quotes: bool = True) -> dict[str, Any]:
         "explanation": v.explanation,
         "rule": v.rule.to_dict(),
         "target": observation_record(t, quotes=quotes),
-        "results": [observation_record(r, quotes=quotes) for r in v.results],
+        "results": [observation_record(r, quotes=quotes) for r in (v.results if quotes else v.results[:1])],
+        "result_count": len(v.results),
         "progress": None if v.progress is None else round(v.progress, 4),
         "on_track": v.on_track,
         "as_of": v.as_of,

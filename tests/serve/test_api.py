@@ -232,6 +232,10 @@ def test_list_pages_keep_one_sentence_per_observation_and_the_way_to_the_rest(cl
     full = client.get("/api/targets", params={"limit": 500, "detail": "full"}).json()["items"]
     summary = client.get("/api/targets", params={"limit": 500}).json()["items"]
     assert [t["key"] for t in summary] == [t["key"] for t in full]
+    assert all(
+        len(t["results"]) <= 1 and t["result_count"] == len(f["results"])
+        for t, f in zip(summary, full, strict=True)
+    )
     judged = next(i for i, t in enumerate(full) if t["results"])
     for short, long in (
         (summary[judged]["target"], full[judged]["target"]),

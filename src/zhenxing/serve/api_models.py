@@ -216,7 +216,10 @@ class VerdictOut(Open):
     explanation: str
     rule: RuleOut
     target: ObservationOut
-    results: list[ObservationOut]
+    results: list[ObservationOut] = Field(
+        description="Best first; list pages (detail=summary) give the one the verdict rests on."
+    )
+    result_count: int = Field(description="How many results there are.")
     progress: float | None
     on_track: bool | None
     as_of: str | None
