@@ -361,6 +361,14 @@ def create_app(
     )
     _install_error_handlers(app)
 
+    # Added first = innermost: the hot reads skip FastAPI's routing, nothing else.
+    from zhenxing.serve.fastpath import FastReads, routes_of
+
+    app.add_middleware(
+        FastReads,
+        routes=routes_of(api.router),
+        enabled=lambda: settings.fast_reads and not settings.read_requires_token,
+    )
     # Added last = outermost: the limit applies before anything reads the body,
     # the headers go on every answer, the limit's own 413 included.
     app.add_middleware(auth.CsrfSeedMiddleware, secure=settings.secure_cookies)

@@ -40,6 +40,8 @@ class ServeSettings:
     ``session_hours``: how long a browser stays signed in.
     ``secure_cookies``: mark cookies ``Secure`` (behind an HTTPS proxy).
     ``warm_cache``: compute verdicts, series and conflicts in the background at start.
+    ``fast_reads``: answer the hot reads without FastAPI's parameter machinery
+    (``serve/fastpath.py``; the same endpoints, the same answers).
     ``allowed_hosts``: the ``Host`` names requests may carry (None: any). A
     server on the loopback address allows only loopback names, so a web page
     cannot read the ledger through DNS rebinding (a name of its own that
@@ -53,6 +55,7 @@ class ServeSettings:
     session_hours: float = 12.0
     secure_cookies: bool = False
     warm_cache: bool = True
+    fast_reads: bool = True
     allowed_hosts: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
