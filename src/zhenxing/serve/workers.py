@@ -108,7 +108,7 @@ def serve_forked(app: Any, host: str, port: int, workers: int, config: dict[str,
     # Listening from now: connections made while the cache is computed wait in the backlog.
     sock = _bind(host, port)
     preload_file(state.ledger)
-    state.cache.warm_up()  # in this thread: no other thread may run when we fork
+    state.cache.warm_up(encode=True)  # in this thread: no other thread may run when we fork
     state.ledger.engine.dispose()
     gc.collect()
     gc.freeze()
