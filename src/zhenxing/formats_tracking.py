@@ -77,8 +77,8 @@ def source_record(s: Source, *, quote: bool = True) -> dict[str, Any]:
     return record
 
 
-def observation_point(o: Observation) -> dict[str, Any]:
-    """An observation as a point of a chart: its value and where its first source is, no sentences."""
+def _observation_head(o: Observation) -> dict[str, Any]:
+    """What an observation is and its first source's document: the start of both of its records."""
     first = o.sources[0] if o.sources else None
     return {
         "key": o.key,
@@ -89,9 +89,14 @@ def observation_point(o: Observation) -> dict[str, Any]:
         "comparator": o.comparator,
         "doc": first.doc if first else None,
         "date": first.doc_date if first else None,
-        "fact": first.fact_id if first else None,
-        "sources": len(o.sources),
     }
+
+
+def observation_point(o: Observation) -> dict[str, Any]:
+    """An observation as a point of a chart: its value and where its first source is, no sentences."""
+    record = _observation_head(o)
+    record.update(fact=o.sources[0].fact_id if o.sources else None, sources=len(o.sources))
+    return record
 
 
 def observation_record(o: Observation, *, quotes: bool = True) -> dict[str, Any]:
@@ -101,19 +106,12 @@ def observation_record(o: Observation, *, quotes: bool = True) -> dict[str, Any]
     same sentence in every source made most of a page's bytes.
     """
     first = o.sources[0] if o.sources else None
-    record: dict[str, Any] = {
-        "key": o.key,
-        "kind": o.kind,
-        "period": o.period,
-        "value": plain_number(o.value),
-        "unit": o.unit,
-        "comparator": o.comparator,
-        "doc": first.doc if first else None,
-        "date": first.doc_date if first else None,
-        "quote": first.quote if first else None,
-        "fact": first.fact_id if first else None,
-        "sources": [source_record(s, quote=quotes) for s in o.sources],
-    }
+    record = _observation_head(o)
+    record.update(
+        quote=first.quote if first else None,
+        fact=first.fact_id if first else None,
+        sources=[source_record(s, quote=quotes) for s in o.sources],
+    )
     if o.discrepancies:
         record["discrepancies"] = list(o.discrepancies)
     if o.derived_from:
