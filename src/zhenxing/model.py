@@ -11,7 +11,7 @@ from typing import Any
 
 # Bump whenever extraction output can change: stored facts carry it and
 # ``zhenxing ingest --reprocess`` re-extracts documents with an older one.
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.1.1"  # 0.1.1: "and the|its|our|we" ends a clause (labels stop at their figure)
 
 
 @dataclass(slots=True)

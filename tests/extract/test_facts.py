@@ -145,3 +145,15 @@ def test_dateline_city_is_not_the_region() -> None:
     facts = extract_text(text, date="2024-07-25")
     assert {f.region for f in facts} == {"Heilongjiang"}
     assert all(f.period == "2024-H1" and f.kind == "result" for f in facts)
+
+
+def test_and_the_ends_a_clause_so_a_label_stops_at_its_own_figure() -> None:
+    """From sample 003: two figures joined by "and the"; each label is its own clause's words."""
+    text = (
+        "Official processing of the 612 proposals from the Liaoning Provincial People’s Congress and the "
+        "540 proposals from the Liaoning Provincial Committee of the Chinese People’s Political "
+        "Consultative Conference were concluded on schedule."
+    )
+    found = facts_of(text)
+    assert found[612].label == "proposals from the Liaoning Provincial People’s Congress"
+    assert "and the" not in found[540].label and found[540].label.startswith("proposals from")

@@ -134,7 +134,7 @@ def test_find_indicators_in_mostly_chinese_text() -> None:
 
 # The two patterns below as plain alternations, the way they read; a change to one needs the other.
 _CLAUSE_BREAK_PLAIN = re.compile(
-    r"[，；;：:、！？!?]|,(?!\d{3})|\s+(?:while|whereas|and\s+(?=the\b|its\b|our\b|we\b))\s+"
+    r"[，；;：:、！？!?]|,(?!\d{3})|\s+(?:while|whereas|and(?=\s+(?:the|its|our|we)\b))\s+"
 )
 _HAN = sentences._HAN
 _CLOSERS = sentences._CLOSERS_CLASS

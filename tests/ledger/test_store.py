@@ -25,6 +25,7 @@ from zhenxing.ledger.store import (
     database_url,
     display_url,
 )
+from zhenxing.model import EXTRACTOR_VERSION
 
 # -- schema --------------------------------------------------------------------------
 
@@ -200,18 +201,18 @@ def test_reprocess_replaces_facts_of_older_versions(ledger: Ledger) -> None:
     other, other_facts = sample_gwr()
     ledger.add_document(doc, old_facts[:3], extractor_version="0.0.1")
     ledger.add_document(other, other_facts)
-    stale = ledger.stale_documents("0.1.0")
+    stale = ledger.stale_documents(EXTRACTOR_VERSION)
     assert [d.id for d in stale] == [doc.id]
     assert stale[0].extractor_version == "0.0.1"
 
-    _, new_facts = sample_003(version="0.1.0")
-    assert ledger.add_document(doc, new_facts, extractor_version="0.1.0") == "reprocessed"
+    _, new_facts = sample_003(version=EXTRACTOR_VERSION)
+    assert ledger.add_document(doc, new_facts, extractor_version=EXTRACTOR_VERSION) == "reprocessed"
     stored = ledger.facts(doc=doc.id)
     assert stored == new_facts
-    assert {f.extractor_version for f in stored} == {"0.1.0"}
-    assert ledger.stale_documents("0.1.0") == []
+    assert {f.extractor_version for f in stored} == {EXTRACTOR_VERSION}
+    assert ledger.stale_documents(EXTRACTOR_VERSION) == []
     assert ledger.facts(doc=other.id) == other_facts  # untouched
-    assert ledger.add_document(doc, new_facts, extractor_version="0.1.0") == "unchanged"
+    assert ledger.add_document(doc, new_facts, extractor_version=EXTRACTOR_VERSION) == "unchanged"
 
 
 def test_replace_facts_from_stored_text(ledger: Ledger) -> None:

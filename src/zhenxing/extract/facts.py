@@ -40,12 +40,12 @@ _COORDINATED = re.compile(r"^\s*(?:%|％)?\s*(?:and|or|、|和|与|及|以及)\s
 # Written as one character class and a check of the character it took, so that re skips in
 # C to the next candidate (``[…]|,(?!…)|\s+…`` has no such start and was tried everywhere).
 _CLAUSE_BREAK = re.compile(
-    r"[\s，；;：:、！？!?,](?:(?<=\s)\s*(?:while|whereas|and\s+(?=the\b|its\b|our\b|we\b))\s+"
+    r"[\s，；;：:、！？!?,](?:(?<=\s)\s*(?:while|whereas|and(?=\s+(?:the|its|our|we)\b))\s+"
     r"|(?<=[，；;：:、！？!?])|(?<=,)(?!\d{3}))"
 )
-# The same without the word branch, for a sentence without "while" or "whereas": that
-# branch cannot match there (its "and" alternative never matches at all: the lookahead
-# wants a letter where the final \s+ wants white space). Spaces are then no candidates.
+# The same without the word branch, for a sentence with neither "while", "whereas" nor
+# "and the/its/our/we": that branch cannot match there, so spaces are no candidates.
+_AND_CLAUSE = re.compile(r"\band\s+(?:the|its|our|we)\b")
 _CLAUSE_PUNCTUATION = re.compile(r"[，；;：:、！？!?,](?:(?<=[，；;：:、！？!?])|(?<=,)(?!\d{3}))")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[.。!！?？;；:：,，]\s*$")
@@ -382,7 +382,7 @@ def _year_of(period: str | None) -> int:
 
 def _clauses(sentence: str) -> list[tuple[int, int]]:
     spans, last = [], 0
-    words = "while" in sentence or "whereas" in sentence
+    words = "while" in sentence or "whereas" in sentence or _AND_CLAUSE.search(sentence) is not None
     for m in (_CLAUSE_BREAK if words else _CLAUSE_PUNCTUATION).finditer(sentence):
         spans.append((last, m.start()))
         last = m.end()
