@@ -381,13 +381,45 @@ def _year_of(period: str | None) -> int:
 
 
 def _clauses(sentence: str) -> list[tuple[int, int]]:
+    if "while" in sentence or "whereas" in sentence:
+        breaks = [m.span() for m in _CLAUSE_BREAK.finditer(sentence)]
+    else:
+        breaks = [m.span() for m in _CLAUSE_PUNCTUATION.finditer(sentence)]
+        if "and" in sentence:
+            breaks = _with_and_breaks(sentence, breaks)
     spans, last = [], 0
-    words = "while" in sentence or "whereas" in sentence or _AND_CLAUSE.search(sentence) is not None
-    for m in (_CLAUSE_BREAK if words else _CLAUSE_PUNCTUATION).finditer(sentence):
-        spans.append((last, m.start()))
-        last = m.end()
+    for start, end in breaks:
+        spans.append((last, start))
+        last = end
     spans.append((last, len(sentence)))
     return spans
+
+
+def _with_and_breaks(sentence: str, breaks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``breaks`` plus " and the|its|our|we ", spanning the white space around "and" as ``_CLAUSE_BREAK`` does.
+
+    Found by the word, not by trying every space: "and" is common in English
+    and the full pattern made clause splitting a tenth of extraction.
+    """
+    found = []
+    for m in _AND_CLAUSE.finditer(sentence):
+        start = m.start()
+        if start == 0 or not sentence[start - 1].isspace():
+            continue
+        while start > 0 and sentence[start - 1].isspace():
+            start -= 1
+        end = m.start() + 3
+        while end < len(sentence) and sentence[end].isspace():
+            end += 1
+        found.append((start, end))
+    if not found:
+        return breaks
+    merged: list[tuple[int, int]] = []
+    for span in sorted([*breaks, *found]):
+        if merged and span[0] < merged[-1][1]:  # the scan never yields overlapping breaks
+            continue
+        merged.append(span)
+    return merged
 
 
 def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
