@@ -47,8 +47,8 @@ FACT_FIELDS: tuple[str, ...] = (
     "extractor_version",
 )
 _INT_FIELDS = frozenset({"start", "end", "sentence_start", "sentence_end"})
-# Empty in CSV means null for these; the other text fields keep "" as "".
-_NULLABLE_FIELDS = frozenset({"unit", "indicator", "period", "region"})
+# Empty in CSV means null for these (and a correction may clear them); other text fields keep "" as "".
+NULLABLE_FIELDS = frozenset({"unit", "indicator", "period", "region"})
 
 DOCUMENT_FIELDS: tuple[str, ...] = (
     "name",
@@ -143,7 +143,7 @@ def read_csv(text: str | IO[str]) -> list[Fact]:
     facts = []
     for row in csv.DictReader(stream):
         record: dict[str, Any] = dict(row)
-        for name in _NULLABLE_FIELDS:
+        for name in NULLABLE_FIELDS:
             if record.get(name) == "":
                 record[name] = None
         facts.append(fact_from_record(record))

@@ -38,6 +38,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from zhenxing.errors import ZhenxingError
+from zhenxing.formats import FACT_FIELDS, NULLABLE_FIELDS
 from zhenxing.ledger.models import (
     AuditRow,
     FactCorrectionRow,
@@ -45,6 +46,7 @@ from zhenxing.ledger.models import (
     TargetAssignmentRow,
     VerdictOverrideRow,
 )
+from zhenxing.ledger.tracking_model import STATUSES
 from zhenxing.model import Document, Fact
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,18 +54,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # -- vocabularies (docs/FORMAT.md) ------------------------------------------------------
 
-CORRECTABLE_FIELDS: tuple[str, ...] = (
-    "value",
-    "unit",
-    "comparator",
-    "indicator",
-    "label",
-    "period",
-    "region",
-    "kind",
-    "change",
-)
-NULLABLE_FIELDS = frozenset({"unit", "indicator", "period", "region"})
+# What a person may correct: the classified fields of FORMAT.md's record, ``value`` to ``change``.
+CORRECTABLE_FIELDS: tuple[str, ...] = FACT_FIELDS[
+    FACT_FIELDS.index("value") : FACT_FIELDS.index("change") + 1
+]
 CANONICAL_UNITS: tuple[str, ...] = (
     "CNY",
     "USD",
@@ -88,8 +82,7 @@ CANONICAL_UNITS: tuple[str, ...] = (
 COMPARATORS: tuple[str, ...] = ("=", ">", ">=", "<", "<=", "~")
 KINDS: tuple[str, ...] = ("target", "result", "other")
 CHANGES: tuple[str, ...] = ("level", "growth", "delta")
-# The tracking stage's verdict statuses (ledger/tracking_model.py STATUSES).
-OVERRIDE_STATUSES: tuple[str, ...] = ("met", "missed", "pending", "no result")
+OVERRIDE_STATUSES: tuple[str, ...] = STATUSES  # a verdict is overridden to one of the tracking stage's
 
 # A result typed in by a person is stored as a small document of this format and
 # "extractor version": ``ingest --reprocess`` must never re-extract it.
